@@ -1,0 +1,429 @@
+/*
+ * msstrict: check a captured 207 Multi-Status body offline, with the same
+ * core the httpd module uses.
+ *
+ * msstrict [-m METHOD] [-d 0|1|infinity] [-u REQUEST-URI] [-Q 'Name: value']...
+ *          [-H 'Name: value']... [--scheme http|https]
+ *          [--propstat-methods LIST] [--mode log|rewrite|reject]
+ *          [--rule ID=off|log|fix|reject]... [--limits SPEC] [--json]
+ *          [-o OUT] [--list-rules] [FILE|-]
+ *
+ * Exit codes (design.md 4): 0 no violations, 1 violations found, 2 usage or
+ * I/O error, 3 rejected (reject mode).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_general.h>
+#include <apr_strings.h>
+
+#include "mss.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_VIOLATIONS 1
+#define EXIT_USAGE 2
+
+typedef struct {
+    int json;
+    FILE *out;
+    const char *name;
+} cli_t;
+
+static void usage(FILE *f)
+{
+    fputs("usage: msstrict [-m METHOD] [-d 0|1|infinity] [-u REQUEST-URI]\n"
+          "                [-Q 'Name: value']... [-H 'Name: value']...\n"
+          "                [--scheme http|https] [--propstat-methods LIST]\n"
+          "                [--mode log|rewrite|reject]\n"
+          "                [--rule ID=off|log|fix|reject]... [--limits SPEC]\n"
+          "                [--json] [-o OUT] [--list-rules] [FILE|-]\n"
+          "\n"
+          "Checks one HTTP 207 Multi-Status body against RFC 4918.\n"
+          "  -m METHOD          request method (default PROPFIND)\n"
+          "  -d DEPTH           request Depth: 0, 1, infinity (also 1,noroot\n"
+          "                     and infinity,noroot); default absent\n"
+          "  -u URI             Request-URI as sent (default /)\n"
+          "  -Q 'Name: value'   a request header (Host, Destination, Prefer,\n"
+          "                     Brief, ...); repeatable\n"
+          "  -H 'Name: value'   a response header (Content-Type, ...);\n"
+          "                     repeatable. Without any -H the header rules\n"
+          "                     are not evaluated (the headers are unknown)\n"
+          "  --scheme S         http (default) or https\n"
+          "  --propstat-methods LIST  methods whose 207 may use propstat\n"
+          "                     (default \"PROPFIND PROPPATCH REPORT SEARCH\")\n"
+          "  --mode M           log (default); rewrite and reject are not\n"
+          "                     in this build yet\n"
+          "  --rule ID=ACTION   per-rule override: off, log, fix, reject\n"
+          "  --limits SPEC      depth=N text=N response=N violations=N\n"
+          "  --json             one JSON object per violation\n"
+          "  --list-rules       print the rule table and exit\n"
+          "Exit: 0 clean, 1 violations, 2 usage or I/O error, 3 rejected.\n",
+          f);
+}
+
+/* JSON string body: escapes quotes, backslashes and controls. */
+static void json_str(FILE *f, const char *s)
+{
+    if (s == NULL) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+        }
+        else if (c < 0x20) {
+            fprintf(f, "\\u%04x", c);
+        }
+        else {
+            fputc(c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static apr_status_t report(void *baton, const mss_violation_t *v)
+{
+    cli_t *c = baton;
+
+    if (c->json) {
+        fputs("{\"rule\":", c->out);
+        json_str(c->out, v->rule->id);
+        fputs(",\"level\":", c->out);
+        json_str(c->out, mss_level_name(v->rule->level));
+        fputs(",\"rfc\":", c->out);
+        json_str(c->out, v->rule->rfc);
+        fprintf(c->out, ",\"response\":%lu,\"href\":", v->response);
+        json_str(c->out, v->href);
+        fprintf(c->out, ",\"line\":%lu,\"col\":%lu,\"message\":", v->line,
+                v->col);
+        json_str(c->out, v->message);
+        fputs(",\"action\":", c->out);
+        json_str(c->out, v->action);
+        fputs("}\n", c->out);
+    }
+    else {
+        fprintf(c->out, "%s:%lu:%lu: %s [%s; RFC %s] ", c->name, v->line,
+                v->col, v->rule->id, mss_level_name(v->rule->level),
+                v->rule->rfc);
+        if (v->response > 0) {
+            fprintf(c->out, "response %lu", v->response);
+            if (v->href != NULL) {
+                fprintf(c->out, " <%s>", v->href);
+            }
+        }
+        else {
+            fputs("document", c->out);
+        }
+        fprintf(c->out, ": %s (%s)\n", v->message, v->action);
+    }
+    return ferror(c->out) ? APR_EGENERAL : APR_SUCCESS;
+}
+
+static void list_rules(int json)
+{
+    int i;
+
+    for (i = 0; i < MSS_RULE_COUNT; i++) {
+        const mss_rule_info_t *r = mss_rule_info((mss_rule_e)i);
+
+        if (json) {
+            fputs("{\"rule\":", stdout);
+            json_str(stdout, r->id);
+            fprintf(stdout, ",\"row\":%d,\"level\":", r->row);
+            json_str(stdout, mss_level_name(r->level));
+            fputs(",\"rfc\":", stdout);
+            json_str(stdout, r->rfc);
+            fputs(",\"default_action\":", stdout);
+            json_str(stdout, r->default_action);
+            fputs(",\"log_level\":", stdout);
+            json_str(stdout, r->severity == MSS_SEV_INFO ? "info" : "warn");
+            fputs(",\"summary\":", stdout);
+            json_str(stdout, r->summary);
+            fputs("}\n", stdout);
+        }
+        else {
+            printf("%-24s %3d  %-7s  RFC %-34s  %s\n", r->id, r->row,
+                   mss_level_name(r->level), r->rfc, r->default_action);
+        }
+    }
+}
+
+/* "Name: value" into a table; 0 when malformed. */
+static int add_header(apr_table_t *t, apr_pool_t *p, const char *arg)
+{
+    const char *colon = strchr(arg, ':');
+    char *name;
+    const char *val;
+
+    if (colon == NULL || colon == arg) {
+        return 0;
+    }
+    name = apr_pstrmemdup(p, arg, (apr_size_t)(colon - arg));
+    if (strpbrk(name, " \t") != NULL) {
+        return 0;
+    }
+    val = colon + 1;
+    while (*val == ' ' || *val == '\t') {
+        val++;
+    }
+    apr_table_add(t, name, val);
+    return 1;
+}
+
+static int fail_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int fail_usage(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("msstrict: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n(msstrict --help for usage)\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int run(apr_pool_t *pool, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"scheme", required_argument, NULL, 's'},
+        {"propstat-methods", required_argument, NULL, 'P'},
+        {"mode", required_argument, NULL, 'M'},
+        {"rule", required_argument, NULL, 'R'},
+        {"limits", required_argument, NULL, 'L'},
+        {"json", no_argument, NULL, 'j'},
+        {"list-rules", no_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    mss_options_t opts;
+    mss_request_t req;
+    mss_validator_t *v;
+    mss_result_t res;
+    cli_t cli;
+    const char *file = "-";
+    const char *out = NULL;
+    int list = 0;
+    int c;
+    FILE *in;
+    char buf[65536];
+    size_t n;
+    apr_status_t rv;
+
+    mss_options_init(&opts);
+    memset(&req, 0, sizeof(req));
+    memset(&cli, 0, sizeof(cli));
+    req.method = "PROPFIND";
+    req.uri = "/";
+    req.scheme = "http";
+    req.req_headers = apr_table_make(pool, 8);
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":m:d:u:Q:H:o:h", longopts, NULL))
+           != -1) {
+        switch (c) {
+        case 'm':
+            if (*optarg == '\0' || strpbrk(optarg, " \t,") != NULL) {
+                return fail_usage("-m: '%s' is not a method token", optarg);
+            }
+            req.method = optarg;
+            break;
+        case 'd':
+            if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0
+                && strcasecmp(optarg, "infinity") != 0
+                && strcasecmp(optarg, "1,noroot") != 0
+                && strcasecmp(optarg, "infinity,noroot") != 0) {
+                return fail_usage("-d: '%s' is not 0, 1 or infinity",
+                                  optarg);
+            }
+            req.depth = optarg;
+            break;
+        case 'u':
+            if (*optarg == '\0') {
+                return fail_usage("-u: empty Request-URI%s", "");
+            }
+            req.uri = optarg;
+            break;
+        case 'Q':
+            if (!add_header(req.req_headers, pool, optarg)) {
+                return fail_usage("-Q: '%s' is not 'Name: value'", optarg);
+            }
+            break;
+        case 'H':
+            if (req.resp_headers == NULL) {
+                req.resp_headers = apr_table_make(pool, 8);
+            }
+            if (!add_header(req.resp_headers, pool, optarg)) {
+                return fail_usage("-H: '%s' is not 'Name: value'", optarg);
+            }
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 's':
+            if (strcasecmp(optarg, "http") != 0
+                && strcasecmp(optarg, "https") != 0) {
+                return fail_usage("--scheme: '%s' is not http or https",
+                                  optarg);
+            }
+            req.scheme = optarg;
+            break;
+        case 'P':
+            opts.propstat_methods = optarg;
+            break;
+        case 'M':
+            if (strcasecmp(optarg, "log") == 0) {
+                opts.mode = MSS_MODE_LOG;
+            }
+            else if (strcasecmp(optarg, "rewrite") == 0
+                     || strcasecmp(optarg, "reject") == 0) {
+                return fail_usage("--mode %s is not implemented in this "
+                                  "build (detection only)",
+                                  optarg);
+            }
+            else {
+                return fail_usage("--mode: '%s' is not log, rewrite or "
+                                  "reject",
+                                  optarg);
+            }
+            break;
+        case 'R': {
+            char *eq = strchr(optarg, '=');
+            const mss_rule_info_t *r;
+            mss_action_e a;
+
+            if (eq == NULL) {
+                return fail_usage("--rule: '%s' is not ID=off|log|fix|reject",
+                                  optarg);
+            }
+            *eq = '\0';
+            r = mss_rule_find(optarg);
+            if (r == NULL) {
+                return fail_usage("--rule: unknown rule id '%s' "
+                                  "(msstrict --list-rules)",
+                                  optarg);
+            }
+            a = mss_action_parse(eq + 1);
+            if (a == MSS_ACTION_DEFAULT) {
+                return fail_usage("--rule: '%s' is not off, log, fix or "
+                                  "reject",
+                                  eq + 1);
+            }
+            opts.rule_action[r->rule] = (unsigned char)a;
+            break;
+        }
+        case 'L': {
+            const char *err = mss_options_parse_limits(&opts, optarg, pool);
+
+            if (err != NULL) {
+                return fail_usage("--limits: %s", err);
+            }
+            break;
+        }
+        case 'j':
+            cli.json = 1;
+            break;
+        case 'l':
+            list = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_CLEAN;
+        case 'V':
+            printf("msstrict %s\n", MSS_VERSION);
+            return EXIT_CLEAN;
+        case ':':
+            return fail_usage("option %s needs a value", argv[optind - 1]);
+        default:
+            return fail_usage("unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (list) {
+        list_rules(cli.json);
+        return EXIT_CLEAN;
+    }
+    if (optind < argc) {
+        file = argv[optind++];
+    }
+    if (optind < argc) {
+        return fail_usage("one body at a time (extra argument '%s')",
+                          argv[optind]);
+    }
+    if (out != NULL) {
+        return fail_usage("-o %s needs --mode rewrite", out);
+    }
+
+    if (strcmp(file, "-") == 0) {
+        in = stdin;
+        cli.name = "-";
+    }
+    else {
+        in = fopen(file, "rb");
+        if (in == NULL) {
+            fprintf(stderr, "msstrict: cannot read %s: %s\n", file,
+                    strerror(errno));
+            return EXIT_USAGE;
+        }
+        cli.name = file;
+    }
+    cli.out = stdout;
+
+    rv = mss_validator_create(&v, pool, &opts, &req, report, &cli);
+    while (rv == APR_SUCCESS && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
+        rv = mss_validator_feed(v, buf, n);
+    }
+    if (ferror(in)) {
+        fprintf(stderr, "msstrict: error reading %s: %s\n", cli.name,
+                strerror(errno));
+        if (in != stdin) {
+            fclose(in);
+        }
+        return EXIT_USAGE;
+    }
+    if (in != stdin) {
+        fclose(in);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = mss_validator_finish(v, &res);
+    }
+    if (fflush(stdout) != 0 || rv != APR_SUCCESS) {
+        fprintf(stderr, "msstrict: cannot write the report\n");
+        return EXIT_USAGE;
+    }
+    fprintf(stderr,
+            "msstrict: %s: result=%s violations=%" APR_SIZE_T_FMT
+            " suppressed=%" APR_SIZE_T_FMT " responses=%" APR_SIZE_T_FMT
+            " bytes=%" APR_OFF_T_FMT "\n",
+            cli.name, mss_outcome_name(res.outcome), res.violations,
+            res.suppressed, res.responses, res.bytes);
+    return res.violations > 0 ? EXIT_VIOLATIONS : EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+    apr_pool_t *pool;
+    int rc;
+
+    if (apr_initialize() != APR_SUCCESS
+        || apr_pool_create(&pool, NULL) != APR_SUCCESS) {
+        fputs("msstrict: cannot initialise APR\n", stderr);
+        return EXIT_USAGE;
+    }
+    mss_global_init();
+    rc = run(pool, argc, argv);
+    apr_pool_destroy(pool);
+    apr_terminate();
+    return rc;
+}

@@ -1,0 +1,230 @@
+/*
+ * mss.h: the one public header of the mod_dav_msstrict core.
+ *
+ * The core checks one HTTP 207 Multi-Status body against RFC 4918 (and the
+ * extension RFCs named in rules.md).  It is httpd-free: it depends on C, APR
+ * and libxml2 only, so the httpd glue, the msstrict CLI, the unit tests and
+ * the fuzzers all drive the same code.
+ *
+ * Shape (the libsed model): bytes go in through mss_validator_feed() and
+ * mss_validator_finish(); violations come out through a report callback
+ * handed to each instance.  The core never logs and keeps no global state:
+ * every allocation comes from the pool given to mss_validator_create().
+ *
+ * Nothing from httpd, apr-util buckets or libxml2 appears in this header.
+ */
+#ifndef MSS_H
+#define MSS_H
+
+#include <apr.h>
+#include <apr_pools.h>
+#include <apr_tables.h>
+#include <apr_time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MSS_VERSION "0.1.0"
+
+/** Rule ids, generated from mss_rules.def (MSS_R_HDR_CT_XML, ...). */
+typedef enum {
+#define MSS_RULE(e, id, row, rfc, lvl, sev, fix, act, sum) MSS_R_##e,
+#include "mss_rules.def"
+#undef MSS_RULE
+    MSS_RULE_COUNT
+} mss_rule_e;
+
+/** Requirement level, as printed in reports and JSON. */
+typedef enum {
+    MSS_LEVEL_MUST,
+    MSS_LEVEL_SHOULD,
+    MSS_LEVEL_DTD,
+    MSS_LEVEL_DERIVED,
+    MSS_LEVEL_PASS
+} mss_level_e;
+
+/** Log severity of a violation (design.md 4: INFO rules log at info). */
+typedef enum {
+    MSS_SEV_INFO,
+    MSS_SEV_WARN
+} mss_severity_e;
+
+/** Rewrite class of a rule's default action (rules.md 0.2). */
+typedef enum {
+    MSS_FIX_NONE,  /* PASS or invariant: nothing to do */
+    MSS_FIX_LOG,   /* report only */
+    MSS_FIX_N1,    /* equivalence-preserving, on in Rewrite mode */
+    MSS_FIX_N1OPT, /* N1 that is opt-in */
+    MSS_FIX_N2,    /* conformance fix, on in Rewrite mode */
+    MSS_FIX_N3     /* semantic rewrite, opt-in */
+} mss_fix_e;
+
+/** Per-rule setting (DAVMSStrictRule / --rule). */
+typedef enum {
+    MSS_ACTION_DEFAULT = 0, /* as the rule table says */
+    MSS_ACTION_OFF,
+    MSS_ACTION_LOG,
+    MSS_ACTION_FIX,
+    MSS_ACTION_REJECT
+} mss_action_e;
+
+/** Operating mode. */
+typedef enum {
+    MSS_MODE_LOG = 0,
+    MSS_MODE_REWRITE,
+    MSS_MODE_REJECT
+} mss_mode_e;
+
+/** A row of the rule table. */
+typedef struct {
+    mss_rule_e rule;
+    const char *id;        /* stable id, e.g. "MS-HREF-REQUIRED" */
+    int row;               /* index row in rules.md */
+    const char *rfc;       /* e.g. "4918 13, 14.24, 9.1" */
+    mss_level_e level;
+    mss_severity_e severity;
+    mss_fix_e fix;
+    const char *default_action; /* as written in rules.md */
+    const char *summary;
+} mss_rule_info_t;
+
+/** What the report callback receives.  Valid only during the call. */
+typedef struct {
+    const mss_rule_info_t *rule;
+    mss_severity_e severity; /* may differ from the rule's default */
+    unsigned long response;  /* 1-based top-level response, 0 = document */
+    const char *href;        /* first href of that response, or NULL */
+    unsigned long line;      /* 0 when not tied to a body position */
+    unsigned long col;
+    const char *message;     /* one line, no control characters */
+    const char *action;      /* "logged", "fixed", "dropped", "rejected" */
+} mss_violation_t;
+
+/** Report callback.  Return APR_SUCCESS; anything else aborts the feed. */
+typedef apr_status_t (*mss_report_fn)(void *baton, const mss_violation_t *v);
+
+/** Request and response facts (all plain data; NULL means unknown). */
+typedef struct {
+    const char *method;      /* "PROPFIND"; NULL = PROPFIND */
+    const char *uri;         /* Request-URI as sent (r->unparsed_uri) */
+    const char *scheme;      /* "http" or "https"; NULL = http */
+    const char *depth;       /* raw Depth header value, NULL = absent */
+    apr_table_t *req_headers;  /* Host, Destination, Prefer, Brief, ... */
+    apr_table_t *resp_headers; /* NULL = not known: HDR-* rules skipped */
+    int proxied;             /* response came from mod_proxy */
+    apr_time_t now;          /* 0 = apr_time_now(); for Expires checks */
+} mss_request_t;
+
+/** Limits (DAVMSStrictLimits).  Each has a default and a defined outcome. */
+#define MSS_DEFAULT_MAX_DEPTH 128         /* element nesting */
+#define MSS_HARD_MAX_DEPTH 250            /* libxml2 stops at 256 */
+#define MSS_DEFAULT_MAX_TEXT (16 * 1024)  /* href/status text, bytes */
+#define MSS_DEFAULT_MAX_RESPONSE (1024 * 1024) /* one DAV:response */
+#define MSS_DEFAULT_MAX_VIOLATIONS 100    /* reported per body */
+
+/** Options (mode, rule settings, limits). */
+typedef struct {
+    mss_mode_e mode;
+    /* methods whose 207 may use propstat; space or comma separated.
+     * NULL = "PROPFIND PROPPATCH REPORT SEARCH". */
+    const char *propstat_methods;
+    unsigned char rule_action[MSS_RULE_COUNT]; /* mss_action_e */
+    apr_size_t max_depth;
+    apr_size_t max_text;
+    apr_size_t max_response;
+    apr_size_t max_violations;
+} mss_options_t;
+
+/** How a body ended up. */
+typedef enum {
+    MSS_OUTCOME_CLEAN,
+    MSS_OUTCOME_VIOLATIONS,
+    MSS_OUTCOME_MALFORMED, /* not well-formed: checking stopped there */
+    MSS_OUTCOME_OVERFLOW   /* a limit stopped checking */
+} mss_outcome_e;
+
+typedef struct {
+    mss_outcome_e outcome;
+    apr_size_t violations; /* all found, including suppressed ones */
+    apr_size_t suppressed; /* found but not reported (max_violations) */
+    apr_size_t responses;  /* top-level DAV:response elements seen */
+    apr_off_t bytes;       /* body bytes fed */
+    unsigned long stop_line; /* where checking stopped (MALFORMED/...) */
+    unsigned long stop_col;
+} mss_result_t;
+
+typedef struct mss_validator_t mss_validator_t;
+
+/**
+ * @brief Process-wide set-up of libxml2.  Call once at start-up from the
+ * main thread (the glue's post_config, the CLI's main).  Never call
+ * xmlCleanupParser: other modules share libxml2.
+ */
+void mss_global_init(void);
+
+/** @brief Fill @p o with the defaults. */
+void mss_options_init(mss_options_t *o);
+
+/**
+ * @brief Parse a "depth=N text=N response=N violations=N" list into @p o.
+ * Sizes accept K and M suffixes.
+ * @return NULL on success, or an error message allocated from @p p.
+ */
+const char *mss_options_parse_limits(mss_options_t *o, const char *spec,
+                                     apr_pool_t *p);
+
+/** @return the rule table row for @p rule (never NULL for valid ids). */
+const mss_rule_info_t *mss_rule_info(mss_rule_e rule);
+
+/** @return the row whose id is @p id (case-insensitive), or NULL. */
+const mss_rule_info_t *mss_rule_find(const char *id);
+
+/** @return "MUST", "SHOULD", "DTD", "DERIVED" or "PASS". */
+const char *mss_level_name(mss_level_e level);
+
+/** @return "clean", "violations", "malformed" or "overflow". */
+const char *mss_outcome_name(mss_outcome_e outcome);
+
+/**
+ * @brief Parse "off|log|fix|reject".
+ * @return the action, or MSS_ACTION_DEFAULT when @p s is not one of them.
+ */
+mss_action_e mss_action_parse(const char *s);
+
+/**
+ * @brief Create a validator for one body.
+ * @param v      receives the validator (allocated from @p p)
+ * @param p      pool; the validator and its libxml2 context live until the
+ *               pool is cleared or destroyed
+ * @param opts   options (copied)
+ * @param req    request facts (strings are copied)
+ * @param report violation callback, called from create, feed and finish
+ * @param baton  passed to @p report
+ * @return APR_SUCCESS, APR_ENOMEM, or the report callback's error
+ */
+apr_status_t mss_validator_create(mss_validator_t **v, apr_pool_t *p,
+                                  const mss_options_t *opts,
+                                  const mss_request_t *req,
+                                  mss_report_fn report, void *baton);
+
+/**
+ * @brief Feed the next @p len bytes of the body.  The outcome does not
+ * depend on how the body is split.  A body that is malformed or over a
+ * limit is not an error: it is reported, and later bytes are only counted.
+ * @return APR_SUCCESS, APR_ENOMEM, or the report callback's error
+ */
+apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
+                                apr_size_t len);
+
+/**
+ * @brief End of body: run the whole-body checks and fill @p res.
+ * @return APR_SUCCESS, APR_ENOMEM, or the report callback's error
+ */
+apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MSS_H */

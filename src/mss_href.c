@@ -1,0 +1,350 @@
+/*
+ * mss_href.c: href forms, the canonical href key and scope classification
+ * (rules.md 0.4), implemented once here for every rule that compares
+ * hrefs.
+ *
+ * RFC 4918 8.3: Simple-ref = absolute-URI | ( path-absolute [ "?" query ] ).
+ * RFC 3986 3.3: path-absolute begins with "/" but not "//".
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_strings.h>
+
+#include "mss_private.h"
+
+static int xml_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+void mss_trim(const char **s, size_t *len)
+{
+    while (*len > 0 && xml_space(**s)) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len > 0 && xml_space((*s)[*len - 1])) {
+        (*len)--;
+    }
+}
+
+/* RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." );
+ * returns the length of the scheme when followed by ':', else 0. */
+static size_t scheme_len(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len == 0 || !isalpha((unsigned char)s[0])) {
+        return 0;
+    }
+    for (i = 1; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == ':') {
+            return i;
+        }
+        if (!isalnum(c) && c != '+' && c != '-' && c != '.') {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+mss_href_form_e mss_href_form(const char *s, size_t len)
+{
+    if (len == 0) {
+        return MSS_HREF_EMPTY;
+    }
+    if (scheme_len(s, len) > 0) {
+        return MSS_HREF_ABSOLUTE;
+    }
+    if (s[0] == '/') {
+        return (len > 1 && s[1] == '/') ? MSS_HREF_NETWORK_PATH
+                                        : MSS_HREF_PATH_ABSOLUTE;
+    }
+    return MSS_HREF_RELATIVE;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* RFC 3986 2.3 */
+static int unreserved(int c)
+{
+    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* Upper-case escapes, decode escaped unreserved characters (RFC 3986
+ * 2.1, 6.2.2.2); reserved escapes such as %2F stay.  In place. */
+static size_t pct_canon(char *s, size_t len)
+{
+    size_t i = 0;
+    size_t o = 0;
+
+    while (i < len) {
+        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            int c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+
+            if (unreserved(c)) {
+                s[o++] = (char)c;
+            }
+            else {
+                s[o++] = '%';
+                s[o++] = (char)toupper((unsigned char)s[i + 1]);
+                s[o++] = (char)toupper((unsigned char)s[i + 2]);
+            }
+            i += 3;
+        }
+        else {
+            s[o++] = s[i++];
+        }
+    }
+    return o;
+}
+
+/* RFC 3986 5.2.4 remove_dot_segments, on a path that starts with "/".
+ * In place; returns the new length. */
+static size_t remove_dots(char *s, size_t len)
+{
+    size_t i = 0; /* input cursor */
+    size_t o = 0; /* output length */
+
+    while (i < len) {
+        /* at a "/" here */
+        if (i + 2 <= len && s[i + 1] == '.'
+            && (i + 2 == len || s[i + 2] == '/')) {
+            /* "/./" or "/." at the end: replace by "/" */
+            i += 2;
+            if (i == len) {
+                s[o++] = '/';
+            }
+            continue;
+        }
+        if (i + 3 <= len && s[i + 1] == '.' && s[i + 2] == '.'
+            && (i + 3 == len || s[i + 3] == '/')) {
+            /* "/../" or "/..": drop the last output segment */
+            i += 3;
+            while (o > 0 && s[o - 1] != '/') {
+                o--;
+            }
+            if (o > 0) {
+                o--;
+            }
+            if (i == len) {
+                s[o++] = '/';
+            }
+            continue;
+        }
+        /* copy "/segment" */
+        s[o++] = s[i++];
+        while (i < len && s[i] != '/') {
+            s[o++] = s[i++];
+        }
+    }
+    if (o == 0) {
+        s[o++] = '/';
+    }
+    return o;
+}
+
+void mss_origin_from_host(mss_origin_t *o, apr_pool_t *p, const char *scheme,
+                          const char *host)
+{
+    const char *colon;
+    char *h;
+
+    memset(o, 0, sizeof(*o));
+    if (host == NULL || *host == '\0') {
+        return;
+    }
+    o->scheme = (scheme != NULL && strcasecmp(scheme, "https") == 0)
+                    ? "https"
+                    : "http";
+    o->port = strcmp(o->scheme, "https") == 0 ? 443 : 80;
+    if (host[0] == '[') {
+        const char *rb = strchr(host, ']');
+
+        colon = (rb != NULL && rb[1] == ':') ? rb + 1 : NULL;
+    }
+    else {
+        colon = strrchr(host, ':');
+    }
+    if (colon != NULL) {
+        h = apr_pstrmemdup(p, host, (apr_size_t)(colon - host));
+        if (colon[1] != '\0') {
+            o->port = atoi(colon + 1);
+        }
+    }
+    else {
+        h = apr_pstrdup(p, host);
+    }
+    mss_lower(h);
+    o->host = h;
+}
+
+char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
+                   const mss_origin_t *origin, int *same_origin)
+{
+    size_t sl = scheme_len(href, len);
+    const char *path;
+    size_t plen;
+    char *scheme = NULL;
+    char *host = NULL;
+    int port = 0;
+    char *buf;
+    char *q;
+    size_t n;
+    size_t pathlen;
+
+    *same_origin = 1;
+    if (sl > 0) {
+        const char *auth;
+        const char *auth_end;
+        const char *hp;
+        const char *colon = NULL;
+
+        scheme = apr_pstrmemdup(p, href, sl);
+        mss_lower(scheme);
+        if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+            return NULL;
+        }
+        if (len < sl + 3 || href[sl + 1] != '/' || href[sl + 2] != '/') {
+            return NULL;
+        }
+        auth = href + sl + 3;
+        auth_end = auth;
+        while (auth_end < href + len && *auth_end != '/' && *auth_end != '?'
+               && *auth_end != '#') {
+            auth_end++;
+        }
+        hp = auth;
+        for (q = (char *)auth; q < auth_end; q++) {
+            if (*q == '@') {
+                hp = q + 1; /* drop userinfo */
+            }
+        }
+        if (hp < auth_end && *hp == '[') {
+            const char *rb = memchr(hp, ']', (size_t)(auth_end - hp));
+
+            if (rb != NULL && rb + 1 < auth_end && rb[1] == ':') {
+                colon = rb + 1;
+            }
+        }
+        else {
+            const char *c;
+
+            for (c = hp; c < auth_end; c++) {
+                if (*c == ':') {
+                    colon = c;
+                }
+            }
+        }
+        port = strcmp(scheme, "https") == 0 ? 443 : 80;
+        if (colon != NULL) {
+            host = apr_pstrmemdup(p, hp, (size_t)(colon - hp));
+            if (colon + 1 < auth_end) {
+                char *pstr =
+                    apr_pstrmemdup(p, colon + 1, (size_t)(auth_end - colon - 1));
+                port = atoi(pstr);
+            }
+        }
+        else {
+            host = apr_pstrmemdup(p, hp, (size_t)(auth_end - hp));
+        }
+        mss_lower(host);
+        path = auth_end;
+        plen = (size_t)(href + len - auth_end);
+    }
+    else if (len > 0 && href[0] == '/' && !(len > 1 && href[1] == '/')) {
+        path = href;
+        plen = len;
+    }
+    else {
+        return NULL;
+    }
+
+    /* "/" + path + NUL; an empty path becomes "/" (RFC 3986 6.2.3) */
+    buf = apr_palloc(p, plen + 2);
+    n = 0;
+    if (plen == 0 || path[0] != '/') {
+        buf[n++] = '/';
+    }
+    memcpy(buf + n, path, plen);
+    n += plen;
+    n = pct_canon(buf, n);
+    /* dot segments only in the path, not in the query */
+    q = memchr(buf, '?', n);
+    pathlen = q != NULL ? (size_t)(q - buf) : n;
+    {
+        size_t newlen = remove_dots(buf, pathlen);
+
+        memmove(buf + newlen, buf + pathlen, n - pathlen);
+        n = newlen + (n - pathlen);
+    }
+    buf[n] = '\0';
+
+    if (scheme == NULL) {
+        return buf;
+    }
+    if (origin == NULL || origin->scheme == NULL
+        || (strcmp(origin->scheme, scheme) == 0
+            && strcmp(origin->host, host) == 0 && origin->port == port)) {
+        return buf;
+    }
+    *same_origin = 0;
+    if (port == (strcmp(scheme, "https") == 0 ? 443 : 80)) {
+        return apr_pstrcat(p, scheme, "://", host, buf, NULL);
+    }
+    return apr_psprintf(p, "%s://%s:%d%s", scheme, host, port, buf);
+}
+
+mss_scope_e mss_href_scope(const char *k, const char *r)
+{
+    size_t kl = strlen(k);
+    size_t rl = strlen(r);
+    const char *rest;
+    const char *slash;
+
+    /* self: equal, or the slash variant (rules.md A20) */
+    if (strcmp(k, r) == 0) {
+        return MSS_SCOPE_SELF;
+    }
+    if (kl == rl + 1 && k[kl - 1] == '/' && strncmp(k, r, rl) == 0) {
+        return MSS_SCOPE_SELF;
+    }
+    if (rl == kl + 1 && r[rl - 1] == '/' && strncmp(k, r, kl) == 0) {
+        return MSS_SCOPE_SELF;
+    }
+    /* prefix test against R with a final "/" */
+    if (rl > 0 && r[rl - 1] == '/') {
+        if (kl <= rl || strncmp(k, r, rl) != 0) {
+            return MSS_SCOPE_OUTSIDE;
+        }
+        rest = k + rl;
+    }
+    else {
+        if (kl <= rl + 1 || strncmp(k, r, rl) != 0 || k[rl] != '/') {
+            return MSS_SCOPE_OUTSIDE;
+        }
+        rest = k + rl + 1;
+    }
+    slash = strchr(rest, '/');
+    if (slash == NULL || slash[1] == '\0') {
+        return slash == rest ? MSS_SCOPE_OUTSIDE : MSS_SCOPE_CHILD;
+    }
+    return MSS_SCOPE_DESCENDANT;
+}

@@ -1,0 +1,170 @@
+/*
+ * mss_private.h: declarations shared inside src/.  Never included by the
+ * httpd glue or the CLI (they see mss.h only).  Unit tests include it to
+ * reach the pure helpers (status lines, hrefs, header parsing).
+ */
+#ifndef MSS_PRIVATE_H
+#define MSS_PRIVATE_H
+
+#include <stddef.h>
+
+#include "mss.h"
+
+/* ---- status lines (mss_status.c) ----------------------------------- */
+
+typedef struct {
+    int syntax_ok;      /* "HTTP/d.d SP 3DIGIT SP *phrase-char", untrimmed */
+    int code;           /* the status code, or -1 when none or ambiguous */
+    const char *phrase; /* reason phrase (syntax_ok only) */
+    size_t phrase_len;
+} mss_status_t;
+
+/** Parse a DAV:status value (RFC 4918 14.28; RFC 9112 4). */
+void mss_status_parse(const char *s, size_t len, mss_status_t *st);
+
+/** Registered reason phrase for @p code (IANA registry), or NULL. */
+const char *mss_status_reason(int code);
+
+/**
+ * 1 when @p phrase is acceptable for @p code: empty (RFC 9112 4 makes it
+ * optional), the registered phrase or a historical registered spelling
+ * (case-insensitive), or any phrase for an unregistered code.
+ */
+int mss_status_phrase_ok(int code, const char *phrase, size_t len);
+
+/* ---- hrefs and URIs (mss_href.c) ----------------------------------- */
+
+typedef enum {
+    MSS_HREF_EMPTY,
+    MSS_HREF_ABSOLUTE,      /* absolute-URI: scheme ":" ... */
+    MSS_HREF_PATH_ABSOLUTE, /* "/" not followed by "/" */
+    MSS_HREF_NETWORK_PATH,  /* "//host..." */
+    MSS_HREF_RELATIVE       /* relative path, "?q", "#f", ... */
+} mss_href_form_e;
+
+/** An effective origin: lower-case scheme and host, explicit port. */
+typedef struct {
+    const char *scheme; /* NULL = unknown origin */
+    const char *host;
+    int port;
+} mss_origin_t;
+
+/** Classify @p s (already trimmed of XML whitespace). */
+mss_href_form_e mss_href_form(const char *s, size_t len);
+
+/** Trim XML whitespace (RFC 3986 App. C: not part of the URI). */
+void mss_trim(const char **s, size_t *len);
+
+/**
+ * The canonical href key of rules.md 0.4, or NULL when @p href is not an
+ * absolute path or an http(s) absolute URI.  @p origin may have a NULL
+ * scheme (unknown): then every http(s) origin is taken to match.
+ * *@p same_origin tells whether the origin was dropped.
+ */
+char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
+                   const mss_origin_t *origin, int *same_origin);
+
+typedef enum {
+    MSS_SCOPE_SELF,
+    MSS_SCOPE_CHILD,
+    MSS_SCOPE_DESCENDANT,
+    MSS_SCOPE_OUTSIDE
+} mss_scope_e;
+
+/** Scope of key @p k against the Request-URI key @p r (rules.md 0.4). */
+mss_scope_e mss_href_scope(const char *k, const char *r);
+
+/** Build the effective origin from a scheme and a Host header value. */
+void mss_origin_from_host(mss_origin_t *o, apr_pool_t *p,
+                          const char *scheme, const char *host);
+
+/* ---- header values (mss_headers.c) --------------------------------- */
+
+/** Media type of a Content-Type value, lower-cased, or NULL. */
+char *mss_ct_media_type(apr_pool_t *p, const char *ct);
+
+/** Value of parameter @p name (quotes removed), or NULL. */
+char *mss_ct_param(apr_pool_t *p, const char *ct, const char *name);
+
+/** 1 when the comma list @p value holds token @p tok (case-insensitive;
+ *  "tok" or "tok=..." per @p with_arg: 0 = bare only, 1 = any). */
+int mss_list_has(const char *value, const char *tok, int with_arg);
+
+/** Numeric argument of directive @p tok in a Cache-Control value, or -1
+ *  when absent, -2 when present without a valid delta-seconds. */
+long mss_cc_delta(const char *value, const char *tok);
+
+/** Parse an IMF-fixdate (RFC 9110 5.6.7).  Returns 0 on failure. */
+apr_time_t mss_http_date(const char *s);
+
+/** Normalised charset name for comparisons ("utf8", "iso88591", ...). */
+const char *mss_charset_norm(apr_pool_t *p, const char *name);
+
+/* ---- text helpers (mss_util.c) ------------------------------------- */
+
+/** Escape for a one-line log or report: controls, quotes and backslash as
+ *  \xHH / \" / \\, invalid UTF-8 bytes as \xHH; at most @p cap input bytes
+ *  are used and "..." marks a cut. */
+char *mss_escape(apr_pool_t *p, const char *s, size_t len, size_t cap);
+
+/** Lower-case ASCII letters of @p s in place. */
+void mss_lower(char *s);
+
+/** 1 when @p s holds only XML whitespace (space, tab, CR, LF). */
+int mss_is_xml_space(const char *s, size_t len);
+
+/* ---- method facts (mss_methods.c) ---------------------------------- */
+
+typedef enum {
+    MSS_M207_ALLOWED,  /* rules.md 3.1 says yes */
+    MSS_M207_FORBIDDEN,/* rules.md 3.1 says no */
+    MSS_M207_UNKNOWN   /* an extension method not in the matrix */
+} mss_m207_e;
+
+/** rules.md 3.1: may @p method answer 207? */
+mss_m207_e mss_method_207(const char *method);
+
+/** 1 when the space/comma list @p list holds @p method (exact case). */
+int mss_method_in_list(const char *list, const char *method);
+
+/* ---- the libxml2 layer (mss_xml.c, the only file that includes libxml2) */
+
+typedef struct mss_xml_t mss_xml_t;
+
+/** Events the libxml2 layer hands up.  Names are namespace-resolved: @p uri
+ *  is the namespace name or NULL; prefixes are never compared. */
+typedef struct {
+    void (*start_document)(void *baton, const char *declared_encoding);
+    void (*doctype)(void *baton, const char *name, unsigned long line,
+                    unsigned long col);
+    /** A declaration that could change the document's content (an entity
+     *  or attribute-list declaration): the layer has stopped the parser. */
+    void (*declaration)(void *baton, const char *what, const char *name,
+                        unsigned long line, unsigned long col);
+    void (*start)(void *baton, const char *uri, const char *local,
+                  apr_size_t size, unsigned long line, unsigned long col);
+    void (*end)(void *baton, apr_size_t size);
+    void (*text)(void *baton, const char *s, apr_size_t len);
+    /** First error (not warning); the layer has stopped the parser. */
+    void (*error)(void *baton, const char *msg, unsigned long line,
+                  unsigned long col);
+} mss_xml_handlers_t;
+
+apr_status_t mss_xml_create(mss_xml_t **x, apr_pool_t *p,
+                            const mss_xml_handlers_t *h, void *baton);
+
+/** Push bytes; @p terminate on the last call.  After a stop, a no-op. */
+apr_status_t mss_xml_feed(mss_xml_t *x, const char *buf, apr_size_t len,
+                          int terminate);
+
+/** Stop parsing (from inside a handler, or between feeds). */
+void mss_xml_stop(mss_xml_t *x);
+
+/** 1 when the root element has been closed. */
+int mss_xml_done(const mss_xml_t *x);
+
+/** Current parser position. */
+void mss_xml_position(const mss_xml_t *x, unsigned long *line,
+                      unsigned long *col);
+
+#endif /* MSS_PRIVATE_H */

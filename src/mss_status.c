@@ -1,0 +1,207 @@
+/*
+ * mss_status.c: DAV:status values.
+ *
+ * RFC 4918 14.28 makes the value an HTTP status-line; RFC 9112 4 gives the
+ * grammar: HTTP-version SP status-code SP [ reason-phrase ], where
+ * HTTP-version is the case-sensitive "HTTP/" DIGIT "." DIGIT and the reason
+ * phrase is HTAB / SP / VCHAR / obs-text.  The check runs on the raw text
+ * (rules.md MS-STATUS-SYNTAX): surrounding whitespace is not part of a
+ * status-line.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "mss_private.h"
+
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* reason-phrase = *( HTAB / SP / VCHAR / obs-text ) (RFC 9112 4) */
+static int phrase_char(unsigned char c)
+{
+    return c == '\t' || c == ' ' || (c >= 0x21 && c <= 0x7E) || c >= 0x80;
+}
+
+/* The single 3-digit run that is not part of an HTTP version, or -1. */
+static int extract_code(const char *s, size_t len)
+{
+    size_t i = 0;
+    int found = -1;
+    int runs = 0;
+
+    while (i < len) {
+        size_t start;
+
+        if (!is_digit((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        start = i;
+        while (i < len && is_digit((unsigned char)s[i])) {
+            i++;
+        }
+        /* skip the digits of "HTTP/1.1" or "HTTP/2": preceded by '/' or
+         * by "/d." */
+        if (start > 0 && (s[start - 1] == '/' || s[start - 1] == '.')) {
+            continue;
+        }
+        if (i < len && s[i] == '.') {
+            continue; /* "1." of a version without the HTTP/ prefix */
+        }
+        if (i - start == 3) {
+            found = (s[start] - '0') * 100 + (s[start + 1] - '0') * 10
+                    + (s[start + 2] - '0');
+            runs++;
+        }
+        else {
+            runs += 2; /* a number of another length: ambiguous */
+        }
+    }
+    return runs == 1 ? found : -1;
+}
+
+void mss_status_parse(const char *s, size_t len, mss_status_t *st)
+{
+    size_t i;
+
+    memset(st, 0, sizeof(*st));
+    st->code = -1;
+
+    /* "HTTP/" DIGIT "." DIGIT SP 3DIGIT SP */
+    if (len >= 13 && memcmp(s, "HTTP/", 5) == 0 && is_digit(s[5])
+        && s[6] == '.' && is_digit(s[7]) && s[8] == ' ' && is_digit(s[9])
+        && is_digit(s[10]) && is_digit(s[11]) && s[12] == ' ') {
+        st->syntax_ok = 1;
+        for (i = 13; i < len; i++) {
+            if (!phrase_char((unsigned char)s[i])) {
+                st->syntax_ok = 0;
+                break;
+            }
+        }
+        if (st->syntax_ok) {
+            st->code = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+            st->phrase = s + 13;
+            st->phrase_len = len - 13;
+            return;
+        }
+    }
+    st->code = extract_code(s, len);
+}
+
+typedef struct {
+    int code;
+    const char *phrase;
+} reason_t;
+
+/* The IANA HTTP Status Code Registry (RFC 9110 15 and later additions),
+ * followed by historical registered spellings that servers still send
+ * (RFC 2616, RFC 4918 11.2, RFC 7231); httpd's own phrases are among
+ * them.  The first entry for a code is the canonical phrase. */
+static const reason_t reasons[] = {
+    {100, "Continue"},
+    {101, "Switching Protocols"},
+    {102, "Processing"},
+    {103, "Early Hints"},
+    {200, "OK"},
+    {201, "Created"},
+    {202, "Accepted"},
+    {203, "Non-Authoritative Information"},
+    {204, "No Content"},
+    {205, "Reset Content"},
+    {206, "Partial Content"},
+    {207, "Multi-Status"},
+    {208, "Already Reported"},
+    {226, "IM Used"},
+    {300, "Multiple Choices"},
+    {301, "Moved Permanently"},
+    {302, "Found"},
+    {303, "See Other"},
+    {304, "Not Modified"},
+    {305, "Use Proxy"},
+    {307, "Temporary Redirect"},
+    {308, "Permanent Redirect"},
+    {400, "Bad Request"},
+    {401, "Unauthorized"},
+    {402, "Payment Required"},
+    {403, "Forbidden"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {406, "Not Acceptable"},
+    {407, "Proxy Authentication Required"},
+    {408, "Request Timeout"},
+    {409, "Conflict"},
+    {410, "Gone"},
+    {411, "Length Required"},
+    {412, "Precondition Failed"},
+    {413, "Content Too Large"},
+    {414, "URI Too Long"},
+    {415, "Unsupported Media Type"},
+    {416, "Range Not Satisfiable"},
+    {417, "Expectation Failed"},
+    {421, "Misdirected Request"},
+    {422, "Unprocessable Content"},
+    {423, "Locked"},
+    {424, "Failed Dependency"},
+    {425, "Too Early"},
+    {426, "Upgrade Required"},
+    {428, "Precondition Required"},
+    {429, "Too Many Requests"},
+    {431, "Request Header Fields Too Large"},
+    {451, "Unavailable For Legal Reasons"},
+    {500, "Internal Server Error"},
+    {501, "Not Implemented"},
+    {502, "Bad Gateway"},
+    {503, "Service Unavailable"},
+    {504, "Gateway Timeout"},
+    {505, "HTTP Version Not Supported"},
+    {506, "Variant Also Negotiates"},
+    {507, "Insufficient Storage"},
+    {508, "Loop Detected"},
+    {510, "Not Extended"},
+    {511, "Network Authentication Required"},
+    /* historical spellings */
+    {302, "Moved Temporarily"},
+    {408, "Request Time-out"},
+    {413, "Request Entity Too Large"},
+    {413, "Payload Too Large"},
+    {414, "Request-URI Too Long"},
+    {414, "Request-URI Too Large"},
+    {416, "Requested Range Not Satisfiable"},
+    {422, "Unprocessable Entity"},
+    {504, "Gateway Time-out"},
+};
+
+const char *mss_status_reason(int code)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        if (reasons[i].code == code) {
+            return reasons[i].phrase;
+        }
+    }
+    return NULL;
+}
+
+int mss_status_phrase_ok(int code, const char *phrase, size_t len)
+{
+    size_t i;
+    int registered = 0;
+
+    if (len == 0) {
+        return 1;
+    }
+    for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        if (reasons[i].code != code) {
+            continue;
+        }
+        registered = 1;
+        if (strlen(reasons[i].phrase) == len
+            && strncasecmp(reasons[i].phrase, phrase, len) == 0) {
+            return 1;
+        }
+    }
+    return !registered;
+}

@@ -1,0 +1,1719 @@
+/*
+ * mss_validate.c: the validator.  It receives namespace-resolved events
+ * from mss_xml.c and checks the multistatus grammar of RFC 4918 14 as
+ * relaxed by 17 (rules.md 2.3), status lines, location and error elements,
+ * and the header rules.
+ *
+ * The content model is data, not nested ifs (the neon ne_207.c model): an
+ * element-name map gives each element an id, and a transition table says,
+ * for a parent context and a child id, which context the child opens and
+ * which rule (if any) its presence breaks.  Elements are matched by
+ * namespace name and local name, never by prefix.
+ *
+ * State is bounded: an element stack of max_depth frames, one text buffer
+ * of max_text bytes (text is kept only for href and status), the current
+ * response's counters, and its pending violations (at most
+ * max_violations).  Violations found inside a response are queued and
+ * reported at its end, so that each carries the response's href; the order
+ * of reports depends only on the body, never on how it was split.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <apr_strings.h>
+
+#include "mss_private.h"
+
+#define DAV_NS "DAV:"
+#define CALDAV_NS "urn:ietf:params:xml:ns:caldav"
+#define CARDDAV_NS "urn:ietf:params:xml:ns:carddav"
+#define ESCAPE_CAP 256
+
+/* ---- element ids -------------------------------------------------- */
+
+typedef enum {
+    E_MULTISTATUS,
+    E_RESPONSE,
+    E_HREF,
+    E_STATUS,
+    E_PROPSTAT,
+    E_PROP,
+    E_ERROR,
+    E_RESPONSEDESCRIPTION,
+    E_LOCATION,
+    E_SYNC_TOKEN,   /* RFC 6578 6.4: a child of multistatus */
+    E_QUERY_SCHEMA, /* RFC 5323 3: a child of response */
+    E_CONDITION,    /* a known precondition/postcondition name */
+    E_DAV_OTHER,    /* any other name in DAV: */
+    E_FOREIGN,      /* any other namespace (or none) */
+    E__COUNT
+} elem_e;
+
+typedef struct {
+    const char *local;
+    elem_e id;
+} name_map_t;
+
+/* RFC 4918 14 element names used by the multistatus grammar. */
+static const name_map_t dav_names[] = {
+    {"multistatus", E_MULTISTATUS},
+    {"response", E_RESPONSE},
+    {"href", E_HREF},
+    {"status", E_STATUS},
+    {"propstat", E_PROPSTAT},
+    {"prop", E_PROP},
+    {"error", E_ERROR},
+    {"responsedescription", E_RESPONSEDESCRIPTION},
+    {"location", E_LOCATION},
+    {"sync-token", E_SYNC_TOKEN},
+    {"query-schema", E_QUERY_SCHEMA},
+    {NULL, E_DAV_OTHER}};
+
+/* Condition names in DAV: (RFC 4918 16; RFC 3253; RFC 3744 7.1.1, 8.1.1,
+ * 9; RFC 6578 3.2-3.3; RFC 5323 2.2.2; RFC 5689 3.3; RFC 4791 5.3.1).
+ * Only consulted for direct children of response and propstat, where no
+ * property can stand, so names shared with properties do no harm. */
+static const char *const dav_conditions[] = {
+    /* RFC 4918 16 */
+    "lock-token-matches-request-uri", "lock-token-submitted",
+    "no-conflicting-lock", "no-external-entities",
+    "preserved-live-properties", "propfind-finite-depth",
+    "cannot-modify-protected-property",
+    /* RFC 3744 */
+    "need-privileges", "no-ace-conflict", "no-protected-ace-conflict",
+    "no-inherited-ace-conflict", "limited-number-of-aces",
+    "deny-before-grant", "grant-only", "no-invert", "no-abstract",
+    "not-supported-privilege", "missing-required-principal",
+    "recognized-principal", "allowed-principal",
+    "number-of-matches-within-limits",
+    /* RFC 6578, RFC 5323, RFC 5689, RFC 4791 5.3.1 */
+    "valid-sync-token", "sync-traversal-supported",
+    "search-grammar-discovery-supported", "search-grammar-supported",
+    "search-multiple-scope-supported", "search-scope-valid",
+    "valid-resourcetype", "needs-privilege",
+    /* RFC 3253 */
+    "put-under-version-control", "must-not-change-existing-checked-in-out",
+    "supported-report", "no-modification",
+    "cannot-modify-version-controlled-content", "cannot-modify-version",
+    "auto-checkout", "auto-checkout-checkin", "supported-live-property",
+    "cannot-modify-version-controlled-property", "no-version-delete",
+    "update-predecessor-set", "must-not-copy-versioning-property",
+    "copy-creates-new-resource", "cannot-rename-version",
+    "preserve-versioning-properties", "version-history-is-tree",
+    "auto-checkin", "must-be-checked-in",
+    "checkout-of-version-with-descendant-is-forbidden",
+    "checkout-of-version-with-descendant-is-discouraged",
+    "checkout-of-checked-out-version-is-forbidden",
+    "checkout-of-checked-out-version-is-discouraged", "is-checked-out",
+    "initialize-predecessor-set", "must-be-checked-out",
+    "checkin-fork-forbidden", "checkin-fork-discouraged", "create-version",
+    "initialize-version-content-and-properties", "checked-in",
+    "keep-checked-out", "must-be-checked-out-version-controlled-resource",
+    "cancel-checked-out", "restore-content-and-dead-properties",
+    "must-be-version-history", "delete-version-set",
+    "version-history-has-root", "cannot-copy-history",
+    "cannot-rename-history", "new-version-history", "add-to-history",
+    "resource-must-be-null", "workspace-location-ok",
+    "initialize-workspace", "delete-workspace-members",
+    "workspace-member-moved", "workspace-moved",
+    "cannot-add-to-existing-history", "must-be-version",
+    "one-version-controlled-resource-per-history-per-workspace",
+    "new-version-controlled-resource", "update-content-and-properties",
+    "report-properties", "must-select-version-in-history",
+    "add-must-be-new-label", "label-must-exist", "add-or-set-label",
+    "remove-label", "apply-request-to-labeled-version",
+    "must-not-have-label-and-apply-to-version", "depth-update",
+    "create-working-resource",
+    "create-working-resource-from-checked-in-version",
+    "no-overwrite-by-auto-update", "auto-update",
+    "delete-working-resource", "cannot-rename-working-resource",
+    "update-auto-update", "cannot-merge-checked-out-resource",
+    "checkout-not-allowed", "ancestor-version", "descendant-version",
+    "checked-out-for-merge", "update-merge-set",
+    "delete-version-reference", "merge-must-be-complete",
+    "version-controlled-configuration-must-not-exist", "must-be-baseline",
+    "must-have-no-version-controlled-members",
+    "one-baseline-controlled-collection-per-history-per-workspace",
+    "create-version-controlled-configuration",
+    "reference-version-controlled-configuration",
+    "select-existing-baseline", "create-new-baseline",
+    "baselines-from-same-history", "must-not-update-baseline-collection",
+    "no-checked-out-baseline-controlled-collection-members",
+    "one-version-per-history-per-baseline",
+    "cannot-modify-version-controlled-configuration",
+    "create-baseline-collection", "modify-configuration",
+    "baseline-controlled-members-must-be-checked-in",
+    "set-baseline-controlled-collection-members", "update-subbaselines",
+    "merge-baseline", "merge-subbaselines", "activity-location-ok",
+    "initialize-activity", "must-be-activity", "delete-activity-reference",
+    "update-checked-out-reference", "update-activity-reference",
+    "update-workspace-reference", "one-checkout-per-activity-per-history",
+    "linear-activity", "initialize-activity-set", "initialize-unreserved",
+    "atomic-activity-checkin", "activity-checkin", "checkin-activity",
+    "cannot-modify-checked-in-parent", "cannot-copy-collection-version",
+    "cannot-modify-destination-checked-in-parent",
+    "new-version-controlled-collection",
+    "initialize-version-history-bindings",
+    "initialize-version-controlled-bindings",
+    "version-control-working-collection-members",
+    "update-version-controlled-collection-members", NULL};
+
+/* RFC 4791 (CalDAV) conditions. */
+static const char *const caldav_conditions[] = {
+    "valid-calendar-data", "calendar-collection-location-ok",
+    "initialize-calendar-collection", "supported-calendar-data",
+    "valid-calendar-object-resource", "supported-calendar-component",
+    "no-uid-conflict", "max-resource-size", "min-date-time",
+    "max-date-time", "max-instances", "max-attendees-per-instance",
+    "valid-filter", "supported-filter", "supported-collation", NULL};
+
+/* RFC 6352 (CardDAV) conditions. */
+static const char *const carddav_conditions[] = {
+    "supported-address-data-conversion", "supported-address-data",
+    "valid-address-data", "no-uid-conflict",
+    "addressbook-collection-location-ok", "max-resource-size",
+    "supported-filter", "supported-collation", NULL};
+
+static int in_list(const char *const *l, const char *s)
+{
+    for (; *l != NULL; l++) {
+        if (strcmp(*l, s) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static elem_e classify(const char *uri, const char *local)
+{
+    const name_map_t *m;
+
+    if (uri == NULL) {
+        return E_FOREIGN;
+    }
+    if (strcmp(uri, DAV_NS) == 0) {
+        for (m = dav_names; m->local != NULL; m++) {
+            if (strcmp(m->local, local) == 0) {
+                return m->id;
+            }
+        }
+        return in_list(dav_conditions, local) ? E_CONDITION : E_DAV_OTHER;
+    }
+    if ((strcmp(uri, CALDAV_NS) == 0 && in_list(caldav_conditions, local))
+        || (strcmp(uri, CARDDAV_NS) == 0
+            && in_list(carddav_conditions, local))) {
+        return E_CONDITION;
+    }
+    return E_FOREIGN;
+}
+
+/* ---- contexts and the content model ------------------------------- */
+
+typedef enum {
+    C_DOC,         /* before the root */
+    C_MULTISTATUS, /* the root */
+    C_RESPONSE,    /* a top-level response */
+    C_PROPSTAT,
+    C_PROP,
+    C_VALUE,       /* inside a property: a value, never checked */
+    C_ERROR,
+    C_CONDITION,   /* a child of error */
+    C_TEXT,        /* href, status, responsedescription, sync-token */
+    C_LOCATION,
+    C_IGNORE,      /* foreign or misplaced subtree */
+    C__COUNT
+} ctx_e;
+
+/* What a child opens, and what its presence breaks. */
+typedef struct {
+    unsigned char ctx;  /* ctx_e */
+    signed char rule;   /* mss_rule_e, or -1 */
+    unsigned char role; /* T_* for C_TEXT children */
+} move_t;
+
+enum { T_NONE, T_HREF, T_STATUS, T_DESC, T_TOKEN };
+
+#define OK(c) {(c), -1, T_NONE}
+#define TX(t) {C_TEXT, -1, (t)}
+#define BAD(c, r) {(c), MSS_R_##r, T_NONE}
+
+/* RFC 4918 14.16 multistatus (response*, responsedescription?) plus
+ * sync-token (RFC 6578 6.4); 14.24 response; 14.22 propstat; 14.9
+ * location; 17 lets foreign elements in anywhere element-only.  Rows are
+ * parent contexts, columns the elem_e ids. */
+static const move_t model[C__COUNT][E__COUNT] = {
+    [C_MULTISTATUS] = {
+        [E_MULTISTATUS] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+        [E_RESPONSE] = OK(C_RESPONSE),
+        [E_HREF] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+        [E_STATUS] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+        [E_PROPSTAT] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+        [E_PROP] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+        [E_ERROR] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+        [E_RESPONSEDESCRIPTION] = TX(T_DESC),
+        [E_LOCATION] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+        [E_SYNC_TOKEN] = TX(T_TOKEN),
+        [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+        [E_CONDITION] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_FOREIGN] = OK(C_IGNORE),
+    },
+    [C_RESPONSE] = {
+        [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_HREF] = TX(T_HREF),
+        [E_STATUS] = TX(T_STATUS),
+        [E_PROPSTAT] = OK(C_PROPSTAT),
+        [E_PROP] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_ERROR] = OK(C_ERROR),
+        [E_RESPONSEDESCRIPTION] = TX(T_DESC),
+        [E_LOCATION] = OK(C_LOCATION),
+        [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_QUERY_SCHEMA] = OK(C_IGNORE),
+        [E_CONDITION] = BAD(C_CONDITION, MS_ERR_PLACEMENT),
+        [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_FOREIGN] = OK(C_IGNORE),
+    },
+    [C_PROPSTAT] = {
+        [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_HREF] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_STATUS] = TX(T_STATUS),
+        [E_PROPSTAT] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_PROP] = OK(C_PROP),
+        [E_ERROR] = OK(C_ERROR),
+        [E_RESPONSEDESCRIPTION] = TX(T_DESC),
+        [E_LOCATION] = BAD(C_LOCATION, MS_LOC_STATUS),
+        [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_CONDITION] = BAD(C_CONDITION, MS_ERR_PLACEMENT),
+        [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_FOREIGN] = OK(C_IGNORE),
+    },
+    [C_LOCATION] = {
+        [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_HREF] = TX(T_HREF),
+        [E_STATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_PROPSTAT] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_PROP] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_ERROR] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_RESPONSEDESCRIPTION] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_LOCATION] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_CONDITION] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
+        [E_FOREIGN] = OK(C_IGNORE),
+    },
+};
+
+/* ---- state -------------------------------------------------------- */
+
+typedef struct {
+    unsigned char ctx;    /* ctx_e */
+    unsigned char elem;   /* elem_e */
+    unsigned char role;   /* T_* */
+    unsigned char text;   /* non-whitespace text seen directly inside */
+    unsigned long line;
+    unsigned long col;
+    unsigned int children; /* child elements */
+    unsigned int hrefs;    /* DAV:href children */
+    int lts;               /* a DAV:lock-token-submitted condition */
+} frame_t;
+
+typedef struct pending_t {
+    mss_rule_e rule;
+    mss_severity_e sev;
+    unsigned long line;
+    unsigned long col;
+    const char *msg;
+    struct pending_t *next;
+} pending_t;
+
+/* Counters of the propstat being parsed. */
+typedef struct {
+    unsigned int nprop;
+    unsigned int nstatus;
+    int code;
+    int error_conditions; /* conditions inside its DAV:error */
+    unsigned long line;
+    unsigned long col;
+} propstat_t;
+
+/* Counters of the top-level response being parsed. */
+typedef struct {
+    unsigned long index;
+    unsigned long line;
+    unsigned long col;
+    apr_size_t size;
+    unsigned int nhref;
+    unsigned int nhref_nonempty;
+    unsigned int nstatus;
+    unsigned int npropstat;
+    unsigned int nerror;
+    unsigned int ndesc;
+    unsigned int nlocation;
+    unsigned int location_hrefs;
+    unsigned long dup_line[4]; /* first repeat of status/error/desc/loc */
+    unsigned long dup_col[4];
+    int code;                 /* response-level status code, -1 unknown */
+    int error_conditions;     /* conditions in response-level DAV:error */
+    int matches_within_limits;
+    const char *href;         /* first non-empty href (trimmed) */
+    apr_size_t href_len;
+    pending_t *head;
+    pending_t *tail;
+} response_t;
+
+struct mss_validator_t {
+    apr_pool_t *pool;
+    apr_pool_t *rpool; /* per-response scratch, cleared per response */
+    mss_options_t opts;
+    mss_report_fn report;
+    void *baton;
+    mss_xml_t *xml;
+    apr_status_t cb_status; /* first error from the report callback */
+
+    /* request facts */
+    const char *method;
+    const char *uri;
+    const char *depth;
+    apr_table_t *req_headers;
+    apr_table_t *resp_headers;
+    apr_time_t now;
+    mss_origin_t origin;
+    const char *req_key; /* canonical key of the Request-URI, or NULL */
+    int noroot;          /* depth-noroot in effect (RFC 8144 4, App. A) */
+    int propstat_ok;     /* method may use propstat (rules.md 3.2) */
+
+    /* body facts */
+    int started;       /* first byte seen: header rules done */
+    apr_off_t bytes;
+    unsigned char head[4];
+    apr_size_t nhead;
+    int scan_ascii;    /* text/xml without charset: look for non-ASCII */
+    int non_ascii;
+    const char *media_type;
+    const char *charset;
+
+    /* parse state */
+    frame_t *stack;
+    apr_size_t depth_now;
+    int root_ok;       /* the root is {DAV:}multistatus */
+    int root_seen;
+    unsigned int root_desc;
+    int in_response;
+    int in_propstat;
+    response_t resp;
+    propstat_t ps;
+    unsigned long responses;
+    char *text;
+    apr_size_t text_len;
+    int text_over;
+
+    /* outcome */
+    mss_outcome_e stop; /* MALFORMED or OVERFLOW once checking stopped */
+    int limit_hit;
+    unsigned long stop_line;
+    unsigned long stop_col;
+    apr_size_t violations;
+    apr_size_t reported;
+    apr_size_t suppressed;
+    int finished;
+};
+
+/* ---- reporting ---------------------------------------------------- */
+
+static int rule_enabled(const mss_validator_t *v, mss_rule_e rule)
+{
+    return v->opts.rule_action[rule] != MSS_ACTION_OFF;
+}
+
+static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+                 unsigned long response, const char *href, apr_size_t hlen,
+                 unsigned long line, unsigned long col, const char *msg)
+{
+    mss_violation_t rec;
+    apr_status_t rv;
+
+    v->violations++;
+    if (v->reported >= v->opts.max_violations) {
+        v->suppressed++;
+        return;
+    }
+    v->reported++;
+    rec.rule = mss_rule_info(rule);
+    rec.severity = sev;
+    rec.response = response;
+    rec.href = href != NULL ? mss_escape(v->rpool, href, hlen, ESCAPE_CAP)
+                            : NULL;
+    rec.line = line;
+    rec.col = col;
+    rec.message = msg;
+    rec.action = "logged";
+    rv = v->report(v->baton, &rec);
+    if (rv != APR_SUCCESS && v->cb_status == APR_SUCCESS) {
+        v->cb_status = rv;
+        mss_xml_stop(v->xml);
+    }
+}
+
+/* A document-level violation, reported at once. */
+static void doc_violation(mss_validator_t *v, mss_rule_e rule,
+                          mss_severity_e sev, unsigned long line,
+                          unsigned long col, const char *msg)
+{
+    if (rule_enabled(v, rule)) {
+        emit(v, rule, sev, 0, NULL, 0, line, col, msg);
+    }
+}
+
+static mss_severity_e sev_of(mss_rule_e rule)
+{
+    return mss_rule_info(rule)->severity;
+}
+
+/* A violation inside the current response: queued until its end. */
+static void resp_violation(mss_validator_t *v, mss_rule_e rule,
+                           mss_severity_e sev, unsigned long line,
+                           unsigned long col, const char *msg)
+{
+    pending_t *pv;
+
+    if (!rule_enabled(v, rule)) {
+        return;
+    }
+    if (!v->in_response) {
+        doc_violation(v, rule, sev, line, col, msg);
+        return;
+    }
+    pv = apr_palloc(v->rpool, sizeof(*pv));
+    pv->rule = rule;
+    pv->sev = sev;
+    pv->line = line;
+    pv->col = col;
+    pv->msg = msg;
+    pv->next = NULL;
+    if (v->resp.tail != NULL) {
+        v->resp.tail->next = pv;
+    }
+    else {
+        v->resp.head = pv;
+    }
+    v->resp.tail = pv;
+}
+
+/* Where a violation is reported: in the response, or for the document. */
+static void violation(mss_validator_t *v, mss_rule_e rule,
+                      unsigned long line, unsigned long col, const char *msg)
+{
+    resp_violation(v, rule, sev_of(rule), line, col, msg);
+}
+
+/* Stop checking: the rest of the body is only counted. */
+static void stop_checking(mss_validator_t *v, mss_outcome_e why,
+                          unsigned long line, unsigned long col)
+{
+    if (v->stop == MSS_OUTCOME_CLEAN) {
+        v->stop = why;
+        v->stop_line = line;
+        v->stop_col = col;
+    }
+    mss_xml_stop(v->xml);
+}
+
+/* ---- helpers ------------------------------------------------------ */
+
+static const char *req_header(const mss_validator_t *v, const char *name)
+{
+    return v->req_headers != NULL ? apr_table_get(v->req_headers, name)
+                                  : NULL;
+}
+
+static const char *resp_header(const mss_validator_t *v, const char *name)
+{
+    return v->resp_headers != NULL ? apr_table_get(v->resp_headers, name)
+                                   : NULL;
+}
+
+static int method_is(const mss_validator_t *v, const char *m)
+{
+    return strcmp(v->method, m) == 0;
+}
+
+static const char *esc(mss_validator_t *v, const char *s, apr_size_t len)
+{
+    return mss_escape(v->rpool, s, len, 128);
+}
+
+/* 300-303, 305, 307 (RFC 4918 13.2), and 308 treated like 307. */
+static int is_redirect(int code)
+{
+    return code == 300 || code == 301 || code == 302 || code == 303
+           || code == 305 || code == 307 || code == 308;
+}
+
+/* ---- header rules (rules.md 2.1), at the first body byte ---------- */
+
+static void header_rules(mss_validator_t *v, int has_body)
+{
+    const char *ct;
+    const char *cc;
+    const char *exp;
+
+    if (v->resp_headers == NULL) {
+        return; /* headers unknown (CLI without -H): nothing to judge */
+    }
+    ct = resp_header(v, "Content-Type");
+    v->media_type = mss_ct_media_type(v->pool, ct);
+    v->charset = mss_ct_param(v->pool, ct, "charset");
+
+    /* HDR-CT-XML, HDR-CT-APPXML: RFC 4918 8.2 */
+    if (has_body) {
+        const char *mt = v->media_type;
+
+        if (mt == NULL) {
+            doc_violation(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
+                          "207 body without a Content-Type (RFC 4918 8.2: "
+                          "application/xml or text/xml)");
+        }
+        else if (strcmp(mt, "text/xml") == 0) {
+            doc_violation(v, MSS_R_HDR_CT_APPXML,
+                          sev_of(MSS_R_HDR_CT_APPXML), 0, 0,
+                          "Content-Type text/xml is deprecated; "
+                          "application/xml SHOULD be used (RFC 4918 8.2)");
+            if (v->charset == NULL) {
+                v->scan_ascii = 1;
+            }
+        }
+        else if (strcmp(mt, "application/xml") != 0) {
+            size_t n = strlen(mt);
+
+            if (strncmp(mt, "application/", 12) == 0 && n > 4
+                && strcmp(mt + n - 4, "+xml") == 0) {
+                doc_violation(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
+                              apr_psprintf(v->pool,
+                                           "Content-Type %s is not named "
+                                           "by RFC 4918 8.2",
+                                           esc(v, mt, n)));
+            }
+            else {
+                doc_violation(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
+                              apr_psprintf(v->pool,
+                                           "Content-Type %s is not an XML "
+                                           "media type (RFC 4918 8.2)",
+                                           esc(v, mt, n)));
+            }
+        }
+    }
+
+    /* HDR-LOCATION: RFC 4918 13.1, RFC 3253 11.2 */
+    if (method_is(v, "MERGE")) {
+        if (resp_header(v, "Location") == NULL) {
+            doc_violation(v, MSS_R_HDR_LOCATION, MSS_SEV_INFO, 0, 0,
+                          "MERGE 207 without Location (RFC 3253 11.2 "
+                          "requires it)");
+        }
+    }
+    else if (resp_header(v, "Location") != NULL) {
+        doc_violation(v, MSS_R_HDR_LOCATION, MSS_SEV_INFO, 0, 0,
+                      "Location on a 207 has no defined meaning "
+                      "(RFC 4918 13.1)");
+    }
+
+    cc = resp_header(v, "Cache-Control");
+    /* HDR-DELTAV-NOCACHE: RFC 3253 7.1, 8.2, 11.2 */
+    if ((method_is(v, "UPDATE") || method_is(v, "LABEL")
+         || method_is(v, "MERGE"))
+        && !mss_list_has(cc, "no-cache", 0)) {
+        doc_violation(v, MSS_R_HDR_DELTAV_NOCACHE,
+                      sev_of(MSS_R_HDR_DELTAV_NOCACHE), 0, 0,
+                      apr_psprintf(v->pool,
+                                   "%s 207 without Cache-Control: no-cache "
+                                   "(RFC 3253)",
+                                   v->method));
+    }
+
+    /* PF-NO-CACHE: RFC 4918 9.1, the results SHOULD NOT be cached */
+    if (method_is(v, "PROPFIND")) {
+        const char *why = NULL;
+        long ma = mss_cc_delta(cc, "max-age");
+        long sma = mss_cc_delta(cc, "s-maxage");
+
+        if (mss_list_has(cc, "public", 0)) {
+            why = "Cache-Control: public";
+        }
+        else if (ma > 0) {
+            why = "Cache-Control: max-age > 0";
+        }
+        else if (sma > 0) {
+            why = "Cache-Control: s-maxage > 0";
+        }
+        else if (mss_list_has(cc, "immutable", 0)) {
+            why = "Cache-Control: immutable";
+        }
+        else if ((exp = resp_header(v, "Expires")) != NULL) {
+            apr_time_t t = mss_http_date(exp);
+
+            if (t > v->now) {
+                why = "an Expires date in the future";
+            }
+        }
+        if (why != NULL) {
+            doc_violation(v, MSS_R_PF_NO_CACHE, sev_of(MSS_R_PF_NO_CACHE), 0,
+                          0,
+                          apr_psprintf(v->pool,
+                                       "PROPFIND 207 made cacheable by %s "
+                                       "(RFC 4918 9.1)",
+                                       why));
+        }
+    }
+}
+
+/* ---- encoding rules, once the XML declaration is known ------------ */
+
+static int charset_compatible(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0) {
+        return 1;
+    }
+    /* "UTF-16" names the family whose byte order the BOM gives */
+    if ((strcmp(a, "utf16") == 0 && strncmp(b, "utf16", 5) == 0)
+        || (strcmp(b, "utf16") == 0 && strncmp(a, "utf16", 5) == 0)) {
+        return 1;
+    }
+    return 0;
+}
+
+static void on_start_document(void *baton, const char *declared)
+{
+    mss_validator_t *v = baton;
+    const char *bom = NULL;
+    const char *param = NULL;
+    const char *decl = NULL;
+    const char *eff;
+
+    if (v->nhead >= 3 && v->head[0] == 0xEF && v->head[1] == 0xBB
+        && v->head[2] == 0xBF) {
+        bom = "utf8";
+    }
+    else if (v->nhead >= 2 && v->head[0] == 0xFF && v->head[1] == 0xFE) {
+        bom = "utf16le";
+    }
+    else if (v->nhead >= 2 && v->head[0] == 0xFE && v->head[1] == 0xFF) {
+        bom = "utf16be";
+    }
+    if (v->charset != NULL) {
+        param = mss_charset_norm(v->pool, v->charset);
+    }
+    if (declared != NULL) {
+        decl = mss_charset_norm(v->pool, declared);
+    }
+
+    /* HDR-CHARSET: RFC 7303 3.2 orders BOM, charset, declaration; they
+     * should not disagree */
+    if (bom != NULL && param != NULL && !charset_compatible(bom, param)) {
+        doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
+                      apr_psprintf(v->pool,
+                                   "byte order mark says %s but the "
+                                   "charset parameter says %s",
+                                   bom, esc(v, v->charset,
+                                            strlen(v->charset))));
+    }
+    else if (bom != NULL && decl != NULL && !charset_compatible(bom, decl)) {
+        doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
+                      apr_psprintf(v->pool,
+                                   "byte order mark says %s but the XML "
+                                   "declaration says %s",
+                                   bom, esc(v, declared, strlen(declared))));
+    }
+    else if (param != NULL && decl != NULL
+             && !charset_compatible(param, decl)) {
+        doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
+                      apr_psprintf(v->pool,
+                                   "charset parameter %s disagrees with "
+                                   "the XML declaration's %s (RFC 7303 3.2)",
+                                   esc(v, v->charset, strlen(v->charset)),
+                                   esc(v, declared, strlen(declared))));
+    }
+
+    /* HDR-ENCODING-UTF: RFC 4918 19; the effective encoding by RFC 7303
+     * 3.2 precedence */
+    eff = bom != NULL ? bom : param != NULL ? param : decl;
+    if (eff != NULL && strcmp(eff, "utf8") != 0
+        && strncmp(eff, "utf16", 5) != 0 && strcmp(eff, "usascii") != 0) {
+        doc_violation(v, MSS_R_HDR_ENCODING_UTF,
+                      sev_of(MSS_R_HDR_ENCODING_UTF), 0, 0,
+                      apr_psprintf(v->pool,
+                                   "body encoding %s is neither UTF-8 nor "
+                                   "UTF-16 (RFC 4918 19)",
+                                   esc(v, eff, strlen(eff))));
+    }
+}
+
+/* ---- XML events --------------------------------------------------- */
+
+static void on_doctype(void *baton, const char *name, unsigned long line,
+                       unsigned long col)
+{
+    mss_validator_t *v = baton;
+
+    doc_violation(v, MSS_R_XML_NO_DTD, sev_of(MSS_R_XML_NO_DTD), line, col,
+                  apr_psprintf(v->pool,
+                               "DOCTYPE %s: recipients MUST NOT validate "
+                               "against a DTD (RFC 4918 17)",
+                               esc(v, name, strlen(name))));
+}
+
+static void on_declaration(void *baton, const char *what, const char *name,
+                           unsigned long line, unsigned long col)
+{
+    mss_validator_t *v = baton;
+
+    doc_violation(v, MSS_R_XML_NO_DTD, sev_of(MSS_R_XML_NO_DTD), line, col,
+                  apr_psprintf(v->pool,
+                               "%s %s in the DOCTYPE: never expanded or "
+                               "applied (RFC 4918 20.6); checking stopped",
+                               what, esc(v, name, strlen(name))));
+    stop_checking(v, MSS_OUTCOME_MALFORMED, line, col);
+}
+
+static void on_error(void *baton, const char *msg, unsigned long line,
+                     unsigned long col)
+{
+    mss_validator_t *v = baton;
+
+    doc_violation(v, MSS_R_XML_WELLFORMED, sev_of(MSS_R_XML_WELLFORMED), line,
+                  col,
+                  apr_psprintf(v->pool,
+                               "not well-formed: %s; checking stopped "
+                               "(RFC 4918 8.2)",
+                               esc(v, msg, strlen(msg))));
+    stop_checking(v, MSS_OUTCOME_MALFORMED, line, col);
+}
+
+/* A limit was reached: with @p stop, checking ends here (reported at
+ * once); otherwise one value goes unchecked (reported with its response). */
+static void limit(mss_validator_t *v, unsigned long line, unsigned long col,
+                  const char *msg, int stop)
+{
+    v->limit_hit = 1;
+    if (stop) {
+        doc_violation(v, MSS_R_RW_LIMITS, MSS_SEV_WARN, line, col, msg);
+        stop_checking(v, MSS_OUTCOME_OVERFLOW, line, col);
+    }
+    else {
+        violation(v, MSS_R_RW_LIMITS, line, col, msg);
+    }
+}
+
+/* Account for bytes of the current response; 0 when over the limit. */
+static int resp_size(mss_validator_t *v, apr_size_t n, unsigned long line,
+                     unsigned long col)
+{
+    if (!v->in_response) {
+        return 1;
+    }
+    v->resp.size += n;
+    if (v->resp.size > v->opts.max_response) {
+        limit(v, line, col,
+              apr_psprintf(v->pool,
+                           "response %lu is larger than response=%"
+                           APR_SIZE_T_FMT " bytes; checking stopped",
+                           v->resp.index, v->opts.max_response),
+              1);
+        return 0;
+    }
+    return 1;
+}
+
+static void response_begin(mss_validator_t *v, unsigned long line,
+                           unsigned long col)
+{
+    apr_pool_clear(v->rpool);
+    memset(&v->resp, 0, sizeof(v->resp));
+    v->responses++;
+    v->resp.index = v->responses;
+    v->resp.line = line;
+    v->resp.col = col;
+    v->resp.code = -1;
+    v->in_response = 1;
+}
+
+static void on_start(void *baton, const char *uri, const char *local,
+                     apr_size_t size, unsigned long line, unsigned long col)
+{
+    mss_validator_t *v = baton;
+    elem_e id = classify(uri, local);
+    frame_t *parent;
+    frame_t *f;
+    move_t mv = {C_IGNORE, -1, T_NONE};
+
+    if (v->depth_now >= v->opts.max_depth) {
+        limit(v, line, col,
+              apr_psprintf(v->pool,
+                           "elements nested deeper than depth=%" APR_SIZE_T_FMT
+                           "; checking stopped",
+                           v->opts.max_depth),
+              1);
+        return;
+    }
+    if (!resp_size(v, size, line, col)) {
+        return;
+    }
+    parent = v->depth_now > 0 ? &v->stack[v->depth_now - 1] : NULL;
+    if (parent == NULL) {
+        /* XML-ROOT: RFC 4918 13, 14.16 */
+        v->root_seen = 1;
+        if (id == E_MULTISTATUS) {
+            v->root_ok = 1;
+            mv.ctx = C_MULTISTATUS;
+        }
+        else {
+            doc_violation(v, MSS_R_XML_ROOT, sev_of(MSS_R_XML_ROOT), line,
+                          col,
+                          apr_psprintf(v->pool,
+                                       "root element is {%s}%s, not "
+                                       "{DAV:}multistatus",
+                                       uri != NULL ? esc(v, uri, strlen(uri))
+                                                   : "",
+                                       esc(v, local, strlen(local))));
+        }
+    }
+    else {
+        parent->children++;
+        switch ((ctx_e)parent->ctx) {
+        case C_MULTISTATUS:
+        case C_RESPONSE:
+        case C_PROPSTAT:
+        case C_LOCATION:
+            mv = model[parent->ctx][id];
+            if (mv.ctx == C_DOC) {
+                mv.ctx = C_IGNORE; /* a hole in the table: be safe */
+                mv.rule = -1;
+            }
+            break;
+        case C_PROP:
+        case C_VALUE:
+            mv.ctx = C_VALUE; /* property values: never checked, and a
+                               * nested response is a value (3253 3.8) */
+            break;
+        case C_ERROR:
+            mv.ctx = C_CONDITION;
+            break;
+        case C_TEXT:
+            /* MS-PCDATA-ONLY: RFC 4918 14.7, 14.25, 14.28, 17 */
+            if (parent->role == T_DESC && id == E_ERROR) {
+                mv.ctx = C_ERROR;
+                violation(v, MSS_R_MS_ERR_IN_DESCRIPTION, line, col,
+                          "DAV:error inside responsedescription (the RFC "
+                          "3253 1.6 placement); RFC 4918 14.5 puts it "
+                          "beside");
+            }
+            else if (parent->role != T_TOKEN) {
+                mv.ctx = C_IGNORE;
+                violation(v, MSS_R_MS_PCDATA_ONLY, line, col,
+                          apr_psprintf(v->rpool,
+                                       "element <%s> inside DAV:%s, which "
+                                       "holds text only",
+                                       esc(v, local, strlen(local)),
+                                       parent->role == T_HREF   ? "href"
+                                       : parent->role == T_STATUS ? "status"
+                                       : "responsedescription"));
+            }
+            break;
+        default:
+            break;
+        }
+        if (mv.rule >= 0) {
+            mss_rule_e r = (mss_rule_e)mv.rule;
+            const char *msg;
+
+            if (r == MSS_R_MS_ERR_PLACEMENT) {
+                msg = apr_psprintf(v->rpool,
+                                   "condition %s directly inside DAV:%s; "
+                                   "RFC 4918 16 puts it inside DAV:error",
+                                   esc(v, local, strlen(local)),
+                                   parent->ctx == C_RESPONSE ? "response"
+                                                             : "propstat");
+            }
+            else if (r == MSS_R_MS_LOC_STATUS) {
+                msg = "DAV:location inside a propstat has no defined "
+                      "meaning (RFC 4918 14.9)";
+            }
+            else if (r == MSS_R_MS_EXTENSIONS) {
+                msg = apr_psprintf(v->rpool,
+                                   "DAV:%s is not defined at this place "
+                                   "(RFC 4918 17: DAV: names SHOULD NOT be "
+                                   "used unless an RFC defines them)",
+                                   esc(v, local, strlen(local)));
+            }
+            else {
+                msg = apr_psprintf(v->rpool,
+                                   "DAV:%s directly inside multistatus "
+                                   "(RFC 4918 14.16)",
+                                   esc(v, local, strlen(local)));
+            }
+            violation(v, r, line, col, msg);
+            if (r == MSS_R_MS_MULTISTATUS_CHILDREN && id == E_ERROR) {
+                /* MS-ERR-PLACEMENT (b): RFC 4918 16 */
+                violation(v, MSS_R_MS_ERR_PLACEMENT, line, col,
+                          "DAV:error directly inside multistatus belongs "
+                          "to no response (RFC 4918 16)");
+            }
+        }
+    }
+
+    f = &v->stack[v->depth_now++];
+    memset(f, 0, sizeof(*f));
+    f->ctx = mv.ctx;
+    f->elem = (unsigned char)id;
+    f->role = mv.role;
+    f->line = line;
+    f->col = col;
+
+    switch ((ctx_e)f->ctx) {
+    case C_RESPONSE:
+        response_begin(v, line, col);
+        v->resp.size = size;
+        break;
+    case C_PROPSTAT:
+        memset(&v->ps, 0, sizeof(v->ps));
+        v->ps.code = -1;
+        v->ps.line = line;
+        v->ps.col = col;
+        v->in_propstat = 1;
+        v->resp.npropstat++;
+        break;
+    case C_PROP:
+        v->ps.nprop++;
+        break;
+    case C_ERROR:
+        if (v->in_propstat) {
+            break;
+        }
+        if (parent != NULL && parent->ctx == C_RESPONSE) {
+            if (++v->resp.nerror == 2) {
+                v->resp.dup_line[1] = line;
+                v->resp.dup_col[1] = col;
+            }
+        }
+        break;
+    case C_CONDITION:
+        if (uri != NULL && strcmp(uri, DAV_NS) == 0) {
+            if (strcmp(local, "lock-token-submitted") == 0) {
+                f->lts = 1;
+            }
+            else if (strcmp(local, "number-of-matches-within-limits") == 0
+                     && parent != NULL && parent->ctx == C_ERROR
+                     && !v->in_propstat) {
+                v->resp.matches_within_limits = 1;
+            }
+        }
+        if (parent != NULL && parent->ctx == C_ERROR) {
+            if (v->in_propstat) {
+                v->ps.error_conditions++;
+            }
+            else {
+                v->resp.error_conditions++;
+            }
+        }
+        break;
+    case C_LOCATION:
+        if (parent != NULL && parent->ctx == C_RESPONSE
+            && ++v->resp.nlocation == 2) {
+            v->resp.dup_line[3] = line;
+            v->resp.dup_col[3] = col;
+        }
+        break;
+    case C_TEXT:
+        v->text_len = 0;
+        v->text_over = 0;
+        if (parent == NULL) {
+            break;
+        }
+        if (parent->ctx == C_MULTISTATUS && f->role == T_DESC) {
+            /* MS-MULTISTATUS-CHILDREN (a): RFC 4918 14.16 */
+            if (++v->root_desc == 2) {
+                violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, line, col,
+                          "more than one responsedescription in "
+                          "multistatus (RFC 4918 14.16)");
+            }
+        }
+        else if (parent->ctx == C_RESPONSE) {
+            if (f->role == T_STATUS && ++v->resp.nstatus == 2) {
+                v->resp.dup_line[0] = line;
+                v->resp.dup_col[0] = col;
+            }
+            else if (f->role == T_DESC && ++v->resp.ndesc == 2) {
+                v->resp.dup_line[2] = line;
+                v->resp.dup_col[2] = col;
+            }
+        }
+        else if (parent->ctx == C_PROPSTAT && f->role == T_STATUS) {
+            v->ps.nstatus++;
+        }
+        break;
+    case C_IGNORE:
+        if (parent != NULL && parent->ctx == C_CONDITION && parent->lts
+            && id == E_HREF) {
+            parent->hrefs++;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_text(void *baton, const char *s, apr_size_t len)
+{
+    mss_validator_t *v = baton;
+    frame_t *f;
+
+    if (v->depth_now == 0) {
+        return;
+    }
+    f = &v->stack[v->depth_now - 1];
+    if (v->in_response) {
+        v->resp.size += len; /* checked at the next element boundary */
+    }
+    switch ((ctx_e)f->ctx) {
+    case C_TEXT:
+        if (f->role != T_HREF && f->role != T_STATUS) {
+            return;
+        }
+        if (v->text_len + len > v->opts.max_text) {
+            apr_size_t room = v->opts.max_text - v->text_len;
+
+            memcpy(v->text + v->text_len, s, room);
+            v->text_len += room;
+            v->text_over = 1;
+            return;
+        }
+        memcpy(v->text + v->text_len, s, len);
+        v->text_len += len;
+        return;
+    case C_MULTISTATUS:
+    case C_RESPONSE:
+    case C_PROPSTAT:
+    case C_PROP:
+    case C_ERROR:
+    case C_LOCATION:
+        if (!f->text && !mss_is_xml_space(s, len)) {
+            f->text = 1;
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+/* The checks on one DAV:status value (rules.md 2.5). */
+static int status_checks(mss_validator_t *v, const frame_t *f)
+{
+    mss_status_t st;
+    const char *raw = esc(v, v->text, v->text_len);
+
+    mss_status_parse(v->text, v->text_len, &st);
+    if (!st.syntax_ok) {
+        violation(v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col,
+                  st.code >= 0
+                      ? apr_psprintf(v->rpool,
+                                     "\"%s\" is not an HTTP status-line "
+                                     "(RFC 4918 14.28; code %03d)",
+                                     raw, st.code)
+                      : apr_psprintf(v->rpool,
+                                     "\"%s\" is not an HTTP status-line and "
+                                     "holds no single status code "
+                                     "(RFC 4918 14.28)",
+                                     raw));
+    }
+    if (st.code < 0) {
+        return -1;
+    }
+    if (st.code < 100 || st.code > 599) {
+        violation(v, MSS_R_MS_STATUS_RANGE, f->line, f->col,
+                  apr_psprintf(v->rpool,
+                               "status code %03d is outside 100-599 "
+                               "(RFC 9110 15)",
+                               st.code));
+    }
+    else if (st.code < 200) {
+        violation(v, MSS_R_MS_STATUS_1XX, f->line, f->col,
+                  apr_psprintf(v->rpool,
+                               "1xx status %d SHOULD NOT be recorded in a "
+                               "multistatus (RFC 4918 13)",
+                               st.code));
+    }
+    else if (st.code == 207) {
+        violation(v, MSS_R_MS_STATUS_207_NESTED, f->line, f->col,
+                  "207 inside a multistatus: multistatus does not nest "
+                  "(RFC 4918 13)");
+    }
+    if (st.syntax_ok && !mss_status_phrase_ok(st.code, st.phrase,
+                                              st.phrase_len)) {
+        violation(v, MSS_R_MS_STATUS_REASON, f->line, f->col,
+                  apr_psprintf(v->rpool,
+                               "reason phrase \"%s\" for %d; the registry "
+                               "says \"%s\"",
+                               esc(v, st.phrase, st.phrase_len), st.code,
+                               mss_status_reason(st.code)));
+    }
+    return st.code;
+}
+
+static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
+{
+    const char *s = v->text;
+    apr_size_t len = v->text_len;
+
+    if (f->role != T_HREF && f->role != T_STATUS) {
+        return;
+    }
+    if (v->text_over) {
+        limit(v, f->line, f->col,
+              apr_psprintf(v->rpool,
+                           "DAV:%s longer than text=%" APR_SIZE_T_FMT
+                           " bytes; its value was not checked",
+                           f->role == T_HREF ? "href" : "status",
+                           v->opts.max_text),
+              0);
+    }
+    if (f->role == T_STATUS) {
+        int code = v->text_over ? -1 : status_checks(v, f);
+
+        if (parent->ctx == C_RESPONSE && v->resp.nstatus == 1) {
+            v->resp.code = code;
+        }
+        else if (parent->ctx == C_PROPSTAT && v->ps.nstatus == 1) {
+            v->ps.code = code;
+        }
+        return;
+    }
+    /* an href */
+    mss_trim(&s, &len);
+    if (parent->ctx == C_RESPONSE) {
+        v->resp.nhref++;
+        if (len > 0 || v->text_over) {
+            v->resp.nhref_nonempty++;
+            if (v->resp.href == NULL) {
+                v->resp.href = apr_pstrmemdup(v->rpool, s, len);
+                v->resp.href_len = len;
+            }
+        }
+    }
+    else if (parent->ctx == C_LOCATION) {
+        mss_href_form_e form = mss_href_form(s, len);
+
+        parent->hrefs++;
+        if (v->in_response && !v->in_propstat) {
+            v->resp.location_hrefs++;
+        }
+        /* MS-LOC-HREF-FORM: RFC 4918 14.9, 8.3; RFC 7231 7.1.2 */
+        if (!v->text_over && form != MSS_HREF_ABSOLUTE
+            && form != MSS_HREF_PATH_ABSOLUTE) {
+            violation(v, MSS_R_MS_LOC_HREF_FORM, f->line, f->col,
+                      apr_psprintf(v->rpool,
+                                   "location href \"%s\" is neither an "
+                                   "absolute URI nor an absolute path "
+                                   "(RFC 4918 8.3, 14.9)",
+                                   esc(v, s, len)));
+        }
+    }
+}
+
+static void propstat_end(mss_validator_t *v, frame_t *f)
+{
+    /* MS-PROPSTAT-CONTENT: RFC 4918 14.22 */
+    if (v->ps.nprop != 1) {
+        violation(v, MSS_R_MS_PROPSTAT_CONTENT, f->line, f->col,
+                  v->ps.nprop == 0
+                      ? "propstat without DAV:prop (RFC 4918 14.22)"
+                      : apr_psprintf(v->rpool,
+                                     "propstat with %u DAV:prop elements "
+                                     "(RFC 4918 14.22: exactly one)",
+                                     v->ps.nprop));
+    }
+    if (v->ps.nstatus != 1) {
+        violation(v, MSS_R_MS_PROPSTAT_CONTENT, f->line, f->col,
+                  v->ps.nstatus == 0
+                      ? "propstat without DAV:status (RFC 4918 14.22)"
+                      : apr_psprintf(v->rpool,
+                                     "propstat with %u DAV:status elements "
+                                     "(RFC 4918 14.22: exactly one)",
+                                     v->ps.nstatus));
+    }
+    /* MS-ERR-STATUS-PAIRING: RFC 4918 16 */
+    if (v->ps.error_conditions > 0 && v->ps.code >= 200 && v->ps.code < 300) {
+        violation(v, MSS_R_MS_ERR_STATUS_PAIRING, f->line, f->col,
+                  apr_psprintf(v->rpool,
+                               "precondition/postcondition beside status "
+                               "%d in a propstat (RFC 4918 16: conditions "
+                               "go with failures)",
+                               v->ps.code));
+    }
+    v->in_propstat = 0;
+}
+
+static void flush_response(mss_validator_t *v)
+{
+    pending_t *pv;
+
+    for (pv = v->resp.head; pv != NULL; pv = pv->next) {
+        emit(v, pv->rule, pv->sev, v->resp.index, v->resp.href,
+             v->resp.href_len, pv->line, pv->col, pv->msg);
+    }
+    v->resp.head = v->resp.tail = NULL;
+}
+
+static void response_end(mss_validator_t *v)
+{
+    response_t *r = &v->resp;
+    static const char *const single[4] = {"status", "error",
+                                          "responsedescription", "location"};
+    unsigned int counts[4];
+    int i;
+    int status_form = r->nstatus > 0 && r->npropstat == 0;
+
+    counts[0] = r->nstatus;
+    counts[1] = r->nerror;
+    counts[2] = r->ndesc;
+    counts[3] = r->nlocation;
+
+    /* MS-HREF-REQUIRED: RFC 4918 13, 14.24 */
+    if (r->nhref_nonempty == 0) {
+        violation(v, MSS_R_MS_HREF_REQUIRED, r->line, r->col,
+                  r->nhref == 0 ? "response without DAV:href (RFC 4918 13)"
+                                : "response whose DAV:href is empty "
+                                  "(RFC 4918 13)");
+    }
+    /* MS-RESPONSE-FORM: RFC 4918 14.24 */
+    if (r->nstatus > 0 && r->npropstat > 0) {
+        violation(v, MSS_R_MS_RESPONSE_FORM, r->line, r->col,
+                  "response has both DAV:status and DAV:propstat "
+                  "(RFC 4918 14.24)");
+    }
+    else if (r->nstatus == 0 && r->npropstat == 0) {
+        violation(v, MSS_R_MS_RESPONSE_FORM, r->line, r->col,
+                  "response has neither DAV:status nor DAV:propstat "
+                  "(RFC 4918 14.24)");
+    }
+    /* MS-MULTI-HREF: RFC 4918 14.24 */
+    if (r->nhref >= 2 && r->npropstat > 0) {
+        violation(v, MSS_R_MS_MULTI_HREF, r->line, r->col,
+                  apr_psprintf(v->rpool,
+                               "%u hrefs in a propstat-form response "
+                               "(RFC 4918 14.24: extra hrefs only with "
+                               "status)",
+                               r->nhref));
+    }
+    /* MS-RESPONSE-SINGLETONS: RFC 4918 14.24 */
+    for (i = 0; i < 4; i++) {
+        if (counts[i] > 1) {
+            violation(v, MSS_R_MS_RESPONSE_SINGLETONS, r->dup_line[i],
+                      r->dup_col[i],
+                      apr_psprintf(v->rpool,
+                                   "%u DAV:%s elements in one response "
+                                   "(RFC 4918 14.24: at most one)",
+                                   counts[i], single[i]));
+        }
+    }
+    /* MS-LOC-3XX: RFC 4918 13.2 */
+    if (status_form && is_redirect(r->code) && r->location_hrefs == 0) {
+        violation(v, MSS_R_MS_LOC_3XX, r->line, r->col,
+                  apr_psprintf(v->rpool,
+                               "redirect status %d without "
+                               "DAV:location/DAV:href (RFC 4918 13.2)",
+                               r->code));
+    }
+    /* MS-LOC-STATUS: RFC 4918 14.9 */
+    if (r->nlocation > 0 && r->nstatus > 0 && r->npropstat == 0
+        && r->code >= 0 && r->code != 201 && !(r->code >= 300
+                                              && r->code < 400)) {
+        violation(v, MSS_R_MS_LOC_STATUS, r->line, r->col,
+                  apr_psprintf(v->rpool,
+                               "DAV:location with status %d (RFC 4918 "
+                               "14.9: it carries what Location carries "
+                               "with 201 and 3xx)",
+                               r->code));
+    }
+    else if (r->nlocation > 0 && r->npropstat > 0 && r->nstatus == 0) {
+        violation(v, MSS_R_MS_LOC_STATUS, r->line, r->col,
+                  "DAV:location in a propstat-form response (RFC 4918 "
+                  "14.9)");
+    }
+    /* MS-ERR-STATUS-PAIRING: RFC 4918 16 */
+    if (r->error_conditions > 0 && r->code >= 200 && r->code < 300) {
+        violation(v, MSS_R_MS_ERR_STATUS_PAIRING, r->line, r->col,
+                  apr_psprintf(v->rpool,
+                               "precondition/postcondition beside status "
+                               "%d (RFC 4918 16: conditions go with "
+                               "failures)",
+                               r->code));
+    }
+    /* MS-PROPSTAT-METHOD: RFC 4918 13, rules.md 3.2 */
+    if (r->npropstat > 0 && !v->propstat_ok) {
+        violation(v, MSS_R_MS_PROPSTAT_METHOD, r->line, r->col,
+                  apr_psprintf(v->rpool,
+                               "propstat form in a %s 207 (RFC 4918 13: "
+                               "propstat belongs to PROPFIND and "
+                               "PROPPATCH)",
+                               esc(v, v->method, strlen(v->method))));
+    }
+    /* MS-TRUNCATION-507: RFC 5323 2.3.1, RFC 6352 8.6.2, RFC 6578 3.6 */
+    if (status_form && r->code == 507
+        && (method_is(v, "REPORT") || method_is(v, "SEARCH"))) {
+        int self = 0;
+        int known = 0;
+
+        if (r->href != NULL && v->req_key != NULL) {
+            int same;
+            char *k = mss_href_key(v->rpool, r->href, r->href_len, &v->origin,
+                                   &same);
+
+            if (k != NULL) {
+                known = 1;
+                self = mss_href_scope(k, v->req_key) == MSS_SCOPE_SELF;
+            }
+        }
+        if (known && !self) {
+            violation(v, MSS_R_MS_TRUNCATION_507, r->line, r->col,
+                      apr_psprintf(v->rpool,
+                                   "507 on an href other than the "
+                                   "Request-URI in a %s 207 (RFC 5323 "
+                                   "2.3.1, RFC 6578 3.6)",
+                                   v->method));
+        }
+        else if (known && method_is(v, "REPORT")
+                 && !r->matches_within_limits) {
+            violation(v, MSS_R_MS_TRUNCATION_507, r->line, r->col,
+                      "507 on the Request-URI without DAV:error/"
+                      "DAV:number-of-matches-within-limits (RFC 6352 "
+                      "8.6.2, RFC 6578 3.6)");
+        }
+    }
+    flush_response(v);
+    v->in_response = 0;
+}
+
+static void on_end(void *baton, apr_size_t size)
+{
+    mss_validator_t *v = baton;
+    frame_t *f;
+    frame_t *parent;
+
+    if (v->depth_now == 0) {
+        return;
+    }
+    f = &v->stack[v->depth_now - 1];
+    if (v->in_response && !resp_size(v, size, f->line, f->col)) {
+        return;
+    }
+    parent = v->depth_now > 1 ? &v->stack[v->depth_now - 2] : NULL;
+
+    switch ((ctx_e)f->ctx) {
+    case C_TEXT:
+        if (parent != NULL) {
+            text_end(v, f, parent);
+        }
+        break;
+    case C_MULTISTATUS:
+        /* MS-MULTISTATUS-CHILDREN (c): RFC 4918 14.16 */
+        if (f->text) {
+            violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, f->line, f->col,
+                      "text directly inside multistatus (RFC 4918 14.16, "
+                      "17)");
+        }
+        break;
+    case C_RESPONSE:
+    case C_PROPSTAT:
+    case C_PROP:
+        /* MS-NO-STRAY-TEXT: RFC 4918 14.18, 17 */
+        if (f->text) {
+            violation(v, MSS_R_MS_NO_STRAY_TEXT, f->line, f->col,
+                      apr_psprintf(v->rpool,
+                                   "text directly inside DAV:%s, an "
+                                   "element-only type (RFC 4918 17)",
+                                   f->ctx == C_RESPONSE   ? "response"
+                                   : f->ctx == C_PROPSTAT ? "propstat"
+                                                          : "prop"));
+        }
+        if (f->ctx == C_PROPSTAT) {
+            propstat_end(v, f);
+        }
+        else if (f->ctx == C_RESPONSE) {
+            response_end(v);
+        }
+        break;
+    case C_ERROR:
+        /* MS-ERR-CONTENT: RFC 4918 14.5 */
+        if (f->children == 0) {
+            violation(v, MSS_R_MS_ERR_CONTENT, f->line, f->col,
+                      "empty DAV:error (RFC 4918 14.5: at least one "
+                      "condition element)");
+        }
+        if (f->text) {
+            violation(v, MSS_R_MS_ERR_CONTENT, f->line, f->col,
+                      "text inside DAV:error (RFC 4918 14.5: no text or "
+                      "mixed content)");
+        }
+        break;
+    case C_CONDITION:
+        /* MS-ERR-LOCK-TOKEN-HREF: RFC 4918 16, lock-token-submitted
+         * (href+) */
+        if (f->lts && f->hrefs == 0) {
+            violation(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF, f->line, f->col,
+                      "DAV:lock-token-submitted names no locked resource "
+                      "(RFC 4918 16: href+)");
+        }
+        break;
+    case C_LOCATION:
+        /* MS-LOC-CONTENT: RFC 4918 14.9 */
+        if (f->hrefs != 1) {
+            violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
+                      apr_psprintf(v->rpool,
+                                   "DAV:location with %u hrefs (RFC 4918 "
+                                   "14.9: exactly one)",
+                                   f->hrefs));
+        }
+        if (f->text) {
+            violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
+                      "text directly inside DAV:location (RFC 4918 "
+                      "14.9)");
+        }
+        break;
+    default:
+        break;
+    }
+    v->depth_now--;
+}
+
+/* ---- MS-EMPTY and the document end -------------------------------- */
+
+static void document_end(mss_validator_t *v)
+{
+    /* MS-EMPTY: RFC 4918 14.16 allows zero responses; where the method
+     * needs content, an empty multistatus reports nothing */
+    if (v->root_ok && v->responses == 0) {
+        int flag = 0;
+
+        if (method_is(v, "PROPPATCH") || method_is(v, "LOCK")
+            || method_is(v, "DELETE") || method_is(v, "COPY")
+            || method_is(v, "MOVE") || method_is(v, "MKCALENDAR")) {
+            flag = 1;
+        }
+        else if (method_is(v, "PROPFIND") && !v->noroot) {
+            flag = 1;
+        }
+        if (flag) {
+            doc_violation(v, MSS_R_MS_EMPTY, sev_of(MSS_R_MS_EMPTY), 0, 0,
+                          apr_psprintf(v->pool,
+                                       "empty multistatus in a %s 207 "
+                                       "reports no outcome",
+                                       esc(v, v->method,
+                                           strlen(v->method))));
+        }
+    }
+}
+
+/* ---- public API --------------------------------------------------- */
+
+static const mss_xml_handlers_t handlers = {
+    on_start_document, on_doctype, on_declaration, on_start,
+    on_end,            on_text,    on_error};
+
+static apr_table_t *copy_table(apr_pool_t *p, const apr_table_t *t)
+{
+    return t != NULL ? apr_table_copy(p, t) : NULL;
+}
+
+apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
+                                  const mss_options_t *opts,
+                                  const mss_request_t *req,
+                                  mss_report_fn report, void *baton)
+{
+    mss_validator_t *v = apr_pcalloc(p, sizeof(*v));
+    apr_status_t rv;
+    const char *list;
+    mss_m207_e m207;
+
+    v->pool = p;
+    v->opts = *opts;
+    if (v->opts.max_depth == 0 || v->opts.max_depth > MSS_HARD_MAX_DEPTH) {
+        v->opts.max_depth = MSS_HARD_MAX_DEPTH;
+    }
+    if (v->opts.max_text == 0) {
+        v->opts.max_text = MSS_DEFAULT_MAX_TEXT;
+    }
+    if (v->opts.max_response == 0) {
+        v->opts.max_response = MSS_DEFAULT_MAX_RESPONSE;
+    }
+    v->report = report;
+    v->baton = baton;
+    rv = apr_pool_create(&v->rpool, p);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    v->stack = apr_pcalloc(p, sizeof(frame_t) * (v->opts.max_depth + 1));
+    v->text = apr_palloc(p, v->opts.max_text + 1);
+
+    v->method = apr_pstrdup(p, req->method != NULL ? req->method
+                                                   : "PROPFIND");
+    v->uri = apr_pstrdup(p, req->uri != NULL ? req->uri : "/");
+    v->depth = req->depth != NULL ? apr_pstrdup(p, req->depth) : NULL;
+    v->req_headers = copy_table(p, req->req_headers);
+    v->resp_headers = copy_table(p, req->resp_headers);
+    v->now = req->now != 0 ? req->now : apr_time_now();
+    mss_origin_from_host(&v->origin, p, req->scheme,
+                         req_header(v, "Host"));
+    {
+        int same;
+
+        v->req_key = mss_href_key(p, v->uri, strlen(v->uri), &v->origin,
+                                  &same);
+    }
+
+    /* depth-noroot in effect: the legacy Depth values (RFC 8144 App. A),
+     * or Prefer sent and Preference-Applied returned (RFC 8144 4, RFC 7240
+     * 3: a server may ignore a preference) */
+    if (v->depth != NULL && (strcasecmp(v->depth, "1,noroot") == 0
+                             || strcasecmp(v->depth, "infinity,noroot") == 0)) {
+        v->noroot = 1;
+    }
+    else if (mss_list_has(req_header(v, "Prefer"), "depth-noroot", 1)
+             && mss_list_has(resp_header(v, "Preference-Applied"),
+                             "depth-noroot", 1)) {
+        v->noroot = 1;
+    }
+
+    /* rules.md 3.2: the configured list, plus MKCALENDAR (RFC 4791
+     * 5.3.1.1) and UPDATE/MERGE, whose propstat use depends on a request
+     * body the filter does not see (RFC 3253 7.1, 11.2) */
+    list = v->opts.propstat_methods != NULL ? v->opts.propstat_methods
+                                            : "PROPFIND PROPPATCH REPORT "
+                                              "SEARCH";
+    v->propstat_ok = mss_method_in_list(list, v->method)
+                     || method_is(v, "MKCALENDAR") || method_is(v, "UPDATE")
+                     || method_is(v, "MERGE");
+
+    rv = mss_xml_create(&v->xml, p, &handlers, v);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+
+    /* MS-METHOD-207: rules.md 3.1 */
+    m207 = mss_method_207(v->method);
+    if (m207 != MSS_M207_ALLOWED) {
+        doc_violation(v, MSS_R_MS_METHOD_207, MSS_SEV_WARN, 0, 0,
+                      apr_psprintf(p,
+                                   m207 == MSS_M207_FORBIDDEN
+                                       ? "%s never answers 207 (rules.md "
+                                         "3.1)"
+                                       : "207 to the extension method %s, "
+                                         "which no RFC known here defines "
+                                         "it for",
+                                   esc(v, v->method, strlen(v->method))));
+    }
+    *vp = v;
+    return v->cb_status;
+}
+
+static void body_start(mss_validator_t *v, int has_body)
+{
+    if (!v->started) {
+        v->started = 1;
+        header_rules(v, has_body);
+    }
+}
+
+apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
+                                apr_size_t len)
+{
+    if (len == 0 || v->finished) {
+        return v->cb_status;
+    }
+    body_start(v, 1);
+    /* the first bytes, for the byte order mark (RFC 7303 3.2) */
+    while (v->nhead < sizeof(v->head) && v->nhead < (apr_size_t)v->bytes
+                                                         + len) {
+        v->head[v->nhead] = (unsigned char)buf[v->nhead - (apr_size_t)v->bytes];
+        v->nhead++;
+    }
+    v->bytes += (apr_off_t)len;
+    if (v->scan_ascii && !v->non_ascii) {
+        apr_size_t i;
+
+        for (i = 0; i < len; i++) {
+            if ((unsigned char)buf[i] >= 0x80) {
+                v->non_ascii = 1;
+                break;
+            }
+        }
+    }
+    if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS) {
+        mss_xml_feed(v->xml, buf, len, 0);
+    }
+    return v->cb_status;
+}
+
+apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
+{
+    if (!v->finished) {
+        v->finished = 1;
+        body_start(v, v->bytes > 0);
+        if (v->bytes == 0) {
+            /* HDR-EMPTY-BODY: RFC 4918 13 */
+            doc_violation(v, MSS_R_HDR_EMPTY_BODY,
+                          sev_of(MSS_R_HDR_EMPTY_BODY), 0, 0,
+                          "207 with an empty body (RFC 4918 13: the "
+                          "outcome is in the multistatus body)");
+        }
+        else {
+            if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS) {
+                mss_xml_feed(v->xml, "", 0, 1);
+            }
+            if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS
+                && !mss_xml_done(v->xml)) {
+                unsigned long line;
+                unsigned long col;
+
+                mss_xml_position(v->xml, &line, &col);
+                on_error(v, "the body ends before the root element is "
+                            "closed", line, col);
+            }
+            if (v->stop == MSS_OUTCOME_CLEAN) {
+                document_end(v);
+            }
+            /* HDR-CHARSET: text/xml without charset and non-ASCII bytes
+             * (RFC 3023 gave that a US-ASCII default, RFC 7303 3.2) */
+            if (v->scan_ascii && v->non_ascii) {
+                doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET),
+                              0, 0,
+                              "text/xml without a charset parameter, but "
+                              "the body has non-ASCII bytes (legacy "
+                              "clients read it as US-ASCII)");
+            }
+        }
+    }
+    if (res != NULL) {
+        memset(res, 0, sizeof(*res));
+        res->violations = v->violations;
+        res->suppressed = v->suppressed;
+        res->responses = v->responses;
+        res->bytes = v->bytes;
+        res->stop_line = v->stop_line;
+        res->stop_col = v->stop_col;
+        if (v->stop != MSS_OUTCOME_CLEAN) {
+            res->outcome = v->stop;
+        }
+        else if (v->limit_hit) {
+            res->outcome = MSS_OUTCOME_OVERFLOW;
+        }
+        else {
+            res->outcome = v->violations > 0 ? MSS_OUTCOME_VIOLATIONS
+                                             : MSS_OUTCOME_CLEAN;
+        }
+    }
+    return v->cb_status;
+}

@@ -1,0 +1,383 @@
+/*
+ * mss_xml.c: the only file of the core that talks to libxml2.
+ *
+ * A namespace-aware SAX2 push parser, hardened (RFC 4918 17 and 20.6;
+ * rules.md RW-LIMITS and XML-NO-DTD):
+ * - XML_PARSE_NONET, no XML_PARSE_NOENT, no DTD loading, no external
+ *   subset handler, and a resolveEntity handler that resolves nothing;
+ * - getEntity returns the five predefined entities only;
+ * - an entity or attribute-list declaration in an internal subset stops
+ *   the parse (it could change the document's content or namespaces), and
+ *   is reported upward;
+ * - the first error (not warning) stops the parse: nothing is repaired;
+ * - errors arrive through the per-context structured handler; no
+ *   process-wide libxml2 handler is ever set (the thread-local generic
+ *   handler is silenced only for the duration of each parse call, see
+ *   mss_xml_feed) and xmlCleanupParser is never called.
+ * The context is freed by a cleanup on the caller's pool.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/entities.h>
+#include <libxml/xmlerror.h>
+
+#include <apr_strings.h>
+
+#include "mss_private.h"
+
+struct mss_xml_t {
+    xmlParserCtxtPtr ctxt;
+    const mss_xml_handlers_t *h;
+    void *baton;
+    int stopped;
+    int done; /* root element closed */
+    int depth;
+};
+
+void mss_global_init(void)
+{
+    xmlInitParser();
+}
+
+static mss_xml_t *X(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+
+    return (mss_xml_t *)ctxt->_private;
+}
+
+static void position(xmlParserCtxtPtr ctxt, unsigned long *line,
+                     unsigned long *col)
+{
+    if (ctxt != NULL && ctxt->input != NULL) {
+        *line = (unsigned long)ctxt->input->line;
+        *col = (unsigned long)ctxt->input->col;
+    }
+    else {
+        *line = 0;
+        *col = 0;
+    }
+}
+
+void mss_xml_position(const mss_xml_t *x, unsigned long *line,
+                      unsigned long *col)
+{
+    position(x->ctxt, line, col);
+}
+
+void mss_xml_stop(mss_xml_t *x)
+{
+    if (!x->stopped) {
+        x->stopped = 1;
+        xmlStopParser(x->ctxt);
+    }
+}
+
+int mss_xml_done(const mss_xml_t *x)
+{
+    return x->done;
+}
+
+static void on_start_document(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    mss_xml_t *x = X(ctx);
+    const char *enc = NULL;
+
+    if (x->stopped) {
+        return;
+    }
+    /* the encoding named in the XML declaration, if any */
+    if (ctxt->input != NULL && ctxt->input->encoding != NULL) {
+        enc = (const char *)ctxt->input->encoding;
+    }
+    else if (ctxt->encoding != NULL) {
+        enc = (const char *)ctxt->encoding;
+    }
+    x->h->start_document(x->baton, enc);
+}
+
+static void on_internal_subset(void *ctx, const xmlChar *name,
+                               const xmlChar *ExternalID,
+                               const xmlChar *SystemID)
+{
+    mss_xml_t *x = X(ctx);
+    unsigned long line;
+    unsigned long col;
+
+    (void)ExternalID;
+    (void)SystemID;
+    if (x->stopped) {
+        return;
+    }
+    position(x->ctxt, &line, &col);
+    x->h->doctype(x->baton, name != NULL ? (const char *)name : "", line,
+                  col);
+}
+
+static void declaration(mss_xml_t *x, const char *what, const xmlChar *name)
+{
+    unsigned long line;
+    unsigned long col;
+
+    if (x->stopped) {
+        return;
+    }
+    position(x->ctxt, &line, &col);
+    mss_xml_stop(x);
+    x->h->declaration(x->baton, what, name != NULL ? (const char *)name : "",
+                      line, col);
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type,
+                           const xmlChar *publicId, const xmlChar *systemId,
+                           xmlChar *content)
+{
+    (void)publicId;
+    (void)systemId;
+    (void)content;
+    declaration(X(ctx),
+                (type == XML_INTERNAL_PARAMETER_ENTITY
+                 || type == XML_EXTERNAL_PARAMETER_ENTITY)
+                    ? "parameter entity"
+                    : "entity",
+                name);
+}
+
+static void on_attribute_decl(void *ctx, const xmlChar *elem,
+                              const xmlChar *fullname, int type, int def,
+                              const xmlChar *defaultValue,
+                              xmlEnumerationPtr tree)
+{
+    (void)fullname;
+    (void)type;
+    (void)def;
+    (void)defaultValue;
+    /* we own nothing of tree: the SAX contract says the callee frees it */
+    if (tree != NULL) {
+        xmlFreeEnumeration(tree);
+    }
+    declaration(X(ctx), "attribute list", elem);
+}
+
+/* Only the five predefined entities exist (RFC 4918 20.6). */
+static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
+{
+    (void)ctx;
+    return xmlGetPredefinedEntity(name);
+}
+
+/* Nothing is ever fetched. */
+static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *publicId,
+                                           const xmlChar *systemId)
+{
+    (void)ctx;
+    (void)publicId;
+    (void)systemId;
+    return NULL;
+}
+
+static void on_start(void *ctx, const xmlChar *localname,
+                     const xmlChar *prefix, const xmlChar *URI,
+                     int nb_namespaces, const xmlChar **namespaces,
+                     int nb_attributes, int nb_defaulted,
+                     const xmlChar **attributes)
+{
+    mss_xml_t *x = X(ctx);
+    unsigned long line;
+    unsigned long col;
+    apr_size_t size;
+    int i;
+
+    (void)nb_defaulted;
+    (void)namespaces;
+    if (x->stopped) {
+        return;
+    }
+    x->depth++;
+    /* approximate serialised size: "<p:name" ">" plus attributes and
+     * namespace declarations; used for the per-response limit */
+    size = 2 + strlen((const char *)localname)
+           + (prefix != NULL ? strlen((const char *)prefix) + 1 : 0);
+    for (i = 0; i < nb_attributes; i++) {
+        const xmlChar *v = attributes[i * 5 + 3];
+        const xmlChar *e = attributes[i * 5 + 4];
+
+        size += 4 + strlen((const char *)attributes[i * 5])
+                + (apr_size_t)(e - v);
+    }
+    size += (apr_size_t)nb_namespaces * 16;
+    position(x->ctxt, &line, &col);
+    x->h->start(x->baton, (const char *)URI, (const char *)localname, size,
+                line, col);
+}
+
+static void on_end(void *ctx, const xmlChar *localname,
+                   const xmlChar *prefix, const xmlChar *URI)
+{
+    mss_xml_t *x = X(ctx);
+
+    (void)URI;
+    if (x->stopped) {
+        return;
+    }
+    x->depth--;
+    if (x->depth == 0) {
+        x->done = 1;
+    }
+    x->h->end(x->baton,
+              3 + strlen((const char *)localname)
+                  + (prefix != NULL ? strlen((const char *)prefix) + 1 : 0));
+}
+
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+    mss_xml_t *x = X(ctx);
+
+    if (x->stopped || len <= 0) {
+        return;
+    }
+    x->h->text(x->baton, (const char *)ch, (apr_size_t)len);
+}
+
+static void on_serror(void *ctx, xmlErrorPtr err)
+{
+    mss_xml_t *x;
+    char msg[256];
+    size_t n;
+    unsigned long line;
+    unsigned long col;
+
+    if (ctx == NULL || err == NULL) {
+        return;
+    }
+    x = X(ctx);
+    if (x == NULL || x->stopped) {
+        return;
+    }
+    if (err->code == XML_WAR_UNDECLARED_ENTITY) {
+        /* with a DOCTYPE whose subset is never loaded, an unknown entity
+         * is only a warning to libxml2, and its text would silently
+         * vanish: stop instead */
+        declaration(x, "reference to undeclared entity",
+                    (const xmlChar *)err->str1);
+        return;
+    }
+    if (err->level < XML_ERR_ERROR) {
+        return; /* other warnings do not stop the parse */
+    }
+    apr_cpystrn(msg, err->message != NULL ? err->message : "parse error",
+                sizeof(msg));
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) {
+        msg[--n] = '\0';
+    }
+    line = err->line > 0 ? (unsigned long)err->line : 0;
+    col = err->int2 > 0 ? (unsigned long)err->int2 : 0;
+    if (line == 0) {
+        position(x->ctxt, &line, &col);
+    }
+    mss_xml_stop(x);
+    x->h->error(x->baton, msg, line, col);
+}
+
+/* libxml2 may still call the printf-style handlers for a few messages;
+ * they must never reach stderr or a process-wide handler. */
+static void on_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static apr_status_t xml_cleanup(void *data)
+{
+    mss_xml_t *x = data;
+
+    if (x->ctxt != NULL) {
+        if (x->ctxt->myDoc != NULL) {
+            xmlFreeDoc(x->ctxt->myDoc);
+            x->ctxt->myDoc = NULL;
+        }
+        xmlFreeParserCtxt(x->ctxt);
+        x->ctxt = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t mss_xml_create(mss_xml_t **xp, apr_pool_t *p,
+                            const mss_xml_handlers_t *h, void *baton)
+{
+    xmlSAXHandler sax;
+    mss_xml_t *x = apr_pcalloc(p, sizeof(*x));
+
+    memset(&sax, 0, sizeof(sax));
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startDocument = on_start_document;
+    sax.internalSubset = on_internal_subset;
+    sax.entityDecl = on_entity_decl;
+    sax.attributeDecl = on_attribute_decl;
+    sax.getEntity = on_get_entity;
+    sax.getParameterEntity = on_get_entity;
+    sax.resolveEntity = on_resolve_entity;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.ignorableWhitespace = on_text;
+    sax.cdataBlock = on_text;
+    sax.serror = on_serror;
+    sax.warning = on_generic;
+    sax.error = on_generic;
+    sax.fatalError = on_generic;
+
+    x->h = h;
+    x->baton = baton;
+    /* no initial bytes: libxml2 waits for four bytes to detect the
+     * encoding, so a body fed one byte at a time parses the same */
+    x->ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
+    if (x->ctxt == NULL) {
+        return APR_ENOMEM;
+    }
+    x->ctxt->_private = x;
+    xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET);
+    x->ctxt->replaceEntities = 0;
+    x->ctxt->loadsubset = 0;
+    x->ctxt->validate = 0;
+    apr_pool_cleanup_register(p, x, xml_cleanup, apr_pool_cleanup_null);
+    *xp = x;
+    return APR_SUCCESS;
+}
+
+apr_status_t mss_xml_feed(mss_xml_t *x, const char *buf, apr_size_t len,
+                          int terminate)
+{
+    xmlGenericErrorFunc saved;
+    void *saved_ctx;
+
+    if (x->stopped) {
+        return APR_SUCCESS;
+    }
+    /* A few libxml2 2.9 paths (input transcoding errors) report through
+     * the generic handler, not the context's; by default that prints to
+     * stderr, which in httpd is the error log.  The generic handler is
+     * thread-local in libxml2, so silence it for this thread for the
+     * duration of the call and put the caller's back afterwards; the same
+     * error still reaches on_serror through the context. */
+    saved = xmlGenericError;
+    saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, on_generic);
+    /* xmlParseChunk takes an int size */
+    while (len > (apr_size_t)(1 << 30) && !x->stopped) {
+        xmlParseChunk(x->ctxt, buf, 1 << 30, 0);
+        buf += 1 << 30;
+        len -= (apr_size_t)(1 << 30);
+    }
+    if (!x->stopped) {
+        xmlParseChunk(x->ctxt, buf, (int)len, terminate);
+    }
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+    return APR_SUCCESS;
+}
