@@ -141,9 +141,11 @@ typedef struct {
      *  or attribute-list declaration): the layer has stopped the parser. */
     void (*declaration)(void *baton, const char *what, const char *name,
                         unsigned long line, unsigned long col);
+    /* @p offset: bytes of (decoded) input consumed so far; the difference
+     * between two events measures the markup and text between them */
     void (*start)(void *baton, const char *uri, const char *local,
-                  apr_size_t size, unsigned long line, unsigned long col);
-    void (*end)(void *baton, apr_size_t size);
+                  apr_off_t offset, unsigned long line, unsigned long col);
+    void (*end)(void *baton, apr_off_t offset);
     void (*text)(void *baton, const char *s, apr_size_t len);
     /** First error (not warning); the layer has stopped the parser. */
     void (*error)(void *baton, const char *msg, unsigned long line,

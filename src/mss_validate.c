@@ -184,28 +184,11 @@ static int in_list(const char *const *l, const char *s)
     return 0;
 }
 
-static elem_e classify(const char *uri, const char *local)
-{
-    const name_map_t *m;
-
-    if (uri == NULL) {
-        return E_FOREIGN;
-    }
-    if (strcmp(uri, DAV_NS) == 0) {
-        for (m = dav_names; m->local != NULL; m++) {
-            if (strcmp(m->local, local) == 0) {
-                return m->id;
-            }
-        }
-        return in_list(dav_conditions, local) ? E_CONDITION : E_DAV_OTHER;
-    }
-    if ((strcmp(uri, CALDAV_NS) == 0 && in_list(caldav_conditions, local))
-        || (strcmp(uri, CARDDAV_NS) == 0
-            && in_list(carddav_conditions, local))) {
-        return E_CONDITION;
-    }
-    return E_FOREIGN;
-}
+/* The element id of {uri}local.  Condition names are looked up only when
+ * @p conditions is set (children of response and propstat): that list is
+ * long, and property elements, the bulk of a body, never need it. */
+static elem_e classify(mss_validator_t *v, const char *uri, const char *local,
+                       int conditions);
 
 /* ---- contexts and the content model ------------------------------- */
 
@@ -346,7 +329,7 @@ typedef struct {
     unsigned long index;
     unsigned long line;
     unsigned long col;
-    apr_size_t size;
+    apr_off_t start;          /* input offset after its start tag */
     unsigned int nhref;
     unsigned int nhref_nonempty;
     unsigned int nstatus;
@@ -398,6 +381,7 @@ struct mss_validator_t {
     const char *charset;
 
     /* parse state */
+    const char *dav_uri; /* the parser's interned "DAV:" */
     frame_t *stack;
     apr_size_t depth_now;
     int root_ok;       /* the root is {DAV:}multistatus */
@@ -422,6 +406,46 @@ struct mss_validator_t {
     apr_size_t suppressed;
     int finished;
 };
+
+static int is_dav(mss_validator_t *v, const char *uri)
+{
+    /* libxml2 interns namespace names in the parser's dictionary, so one
+     * pointer comparison usually settles it */
+    if (uri == NULL) {
+        return 0;
+    }
+    if (uri == v->dav_uri) {
+        return 1;
+    }
+    if (strcmp(uri, DAV_NS) == 0) {
+        v->dav_uri = uri;
+        return 1;
+    }
+    return 0;
+}
+
+static elem_e classify(mss_validator_t *v, const char *uri, const char *local,
+                       int conditions)
+{
+    const name_map_t *m;
+
+    if (is_dav(v, uri)) {
+        for (m = dav_names; m->local != NULL; m++) {
+            if (m->local[0] == local[0] && strcmp(m->local, local) == 0) {
+                return m->id;
+            }
+        }
+        return conditions && in_list(dav_conditions, local) ? E_CONDITION
+                                                            : E_DAV_OTHER;
+    }
+    if (conditions && uri != NULL
+        && ((strcmp(uri, CALDAV_NS) == 0 && in_list(caldav_conditions, local))
+            || (strcmp(uri, CARDDAV_NS) == 0
+                && in_list(carddav_conditions, local)))) {
+        return E_CONDITION;
+    }
+    return E_FOREIGN;
+}
 
 /* ---- reporting ---------------------------------------------------- */
 
@@ -509,6 +533,28 @@ static void violation(mss_validator_t *v, mss_rule_e rule,
                       unsigned long line, unsigned long col, const char *msg)
 {
     resp_violation(v, rule, sev_of(rule), line, col, msg);
+}
+
+static void flush_response(mss_validator_t *v)
+{
+    pending_t *pv;
+
+    for (pv = v->resp.head; pv != NULL; pv = pv->next) {
+        emit(v, pv->rule, pv->sev, v->resp.index, v->resp.href,
+             v->resp.href_len, pv->line, pv->col, pv->msg);
+    }
+    v->resp.head = v->resp.tail = NULL;
+}
+
+/* Checking stops inside a response: report what it found so far (its
+ * end-of-response checks cannot run on a partial response). */
+static void abandon_response(mss_validator_t *v)
+{
+    if (v->in_response) {
+        flush_response(v);
+        v->in_response = 0;
+        v->in_propstat = 0;
+    }
 }
 
 /* Stop checking: the rest of the body is only counted. */
@@ -771,6 +817,7 @@ static void on_declaration(void *baton, const char *what, const char *name,
 {
     mss_validator_t *v = baton;
 
+    abandon_response(v);
     doc_violation(v, MSS_R_XML_NO_DTD, sev_of(MSS_R_XML_NO_DTD), line, col,
                   apr_psprintf(v->pool,
                                "%s %s in the DOCTYPE: never expanded or "
@@ -784,6 +831,7 @@ static void on_error(void *baton, const char *msg, unsigned long line,
 {
     mss_validator_t *v = baton;
 
+    abandon_response(v);
     doc_violation(v, MSS_R_XML_WELLFORMED, sev_of(MSS_R_XML_WELLFORMED), line,
                   col,
                   apr_psprintf(v->pool,
@@ -800,6 +848,7 @@ static void limit(mss_validator_t *v, unsigned long line, unsigned long col,
 {
     v->limit_hit = 1;
     if (stop) {
+        abandon_response(v);
         doc_violation(v, MSS_R_RW_LIMITS, MSS_SEV_WARN, line, col, msg);
         stop_checking(v, MSS_OUTCOME_OVERFLOW, line, col);
     }
@@ -808,24 +857,23 @@ static void limit(mss_validator_t *v, unsigned long line, unsigned long col,
     }
 }
 
-/* Account for bytes of the current response; 0 when over the limit. */
-static int resp_size(mss_validator_t *v, apr_size_t n, unsigned long line,
+/* The current response's size so far (from the end of its start tag to
+ * @p offset); 0 when over the limit.  Checked at element boundaries only,
+ * where the offset does not depend on how the body was split. */
+static int resp_size(mss_validator_t *v, apr_off_t offset, unsigned long line,
                      unsigned long col)
 {
-    if (!v->in_response) {
+    if (!v->in_response
+        || offset - v->resp.start <= (apr_off_t)v->opts.max_response) {
         return 1;
     }
-    v->resp.size += n;
-    if (v->resp.size > v->opts.max_response) {
-        limit(v, line, col,
-              apr_psprintf(v->pool,
-                           "response %lu is larger than response=%"
-                           APR_SIZE_T_FMT " bytes; checking stopped",
-                           v->resp.index, v->opts.max_response),
-              1);
-        return 0;
-    }
-    return 1;
+    limit(v, line, col,
+          apr_psprintf(v->pool,
+                       "response %lu is larger than response=%" APR_SIZE_T_FMT
+                       " bytes; checking stopped",
+                       v->resp.index, v->opts.max_response),
+          1);
+    return 0;
 }
 
 static void response_begin(mss_validator_t *v, unsigned long line,
@@ -842,10 +890,10 @@ static void response_begin(mss_validator_t *v, unsigned long line,
 }
 
 static void on_start(void *baton, const char *uri, const char *local,
-                     apr_size_t size, unsigned long line, unsigned long col)
+                     apr_off_t offset, unsigned long line, unsigned long col)
 {
     mss_validator_t *v = baton;
-    elem_e id = classify(uri, local);
+    elem_e id;
     frame_t *parent;
     frame_t *f;
     move_t mv = {C_IGNORE, -1, T_NONE};
@@ -859,10 +907,26 @@ static void on_start(void *baton, const char *uri, const char *local,
               1);
         return;
     }
-    if (!resp_size(v, size, line, col)) {
+    if (!resp_size(v, offset, line, col)) {
         return;
     }
     parent = v->depth_now > 0 ? &v->stack[v->depth_now - 1] : NULL;
+    if (parent != NULL
+        && (parent->ctx == C_PROP || parent->ctx == C_VALUE
+            || parent->ctx == C_IGNORE)) {
+        /* property values and ignored subtrees: nothing to check, only
+         * the depth to track (the hot path of a PROPFIND body) */
+        parent->children++;
+        f = &v->stack[v->depth_now++];
+        f->ctx = parent->ctx == C_IGNORE ? C_IGNORE : C_VALUE;
+        f->line = line;
+        f->col = col;
+        return;
+    }
+    id = classify(v, uri, local,
+                  parent != NULL
+                      && (parent->ctx == C_RESPONSE
+                          || parent->ctx == C_PROPSTAT));
     if (parent == NULL) {
         /* XML-ROOT: RFC 4918 13, 14.16 */
         v->root_seen = 1;
@@ -893,11 +957,6 @@ static void on_start(void *baton, const char *uri, const char *local,
                 mv.ctx = C_IGNORE; /* a hole in the table: be safe */
                 mv.rule = -1;
             }
-            break;
-        case C_PROP:
-        case C_VALUE:
-            mv.ctx = C_VALUE; /* property values: never checked, and a
-                               * nested response is a value (3253 3.8) */
             break;
         case C_ERROR:
             mv.ctx = C_CONDITION;
@@ -976,7 +1035,7 @@ static void on_start(void *baton, const char *uri, const char *local,
     switch ((ctx_e)f->ctx) {
     case C_RESPONSE:
         response_begin(v, line, col);
-        v->resp.size = size;
+        v->resp.start = offset;
         break;
     case C_PROPSTAT:
         memset(&v->ps, 0, sizeof(v->ps));
@@ -1075,9 +1134,6 @@ static void on_text(void *baton, const char *s, apr_size_t len)
         return;
     }
     f = &v->stack[v->depth_now - 1];
-    if (v->in_response) {
-        v->resp.size += len; /* checked at the next element boundary */
-    }
     switch ((ctx_e)f->ctx) {
     case C_TEXT:
         if (f->role != T_HREF && f->role != T_STATUS) {
@@ -1256,17 +1312,6 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
     v->in_propstat = 0;
 }
 
-static void flush_response(mss_validator_t *v)
-{
-    pending_t *pv;
-
-    for (pv = v->resp.head; pv != NULL; pv = pv->next) {
-        emit(v, pv->rule, pv->sev, v->resp.index, v->resp.href,
-             v->resp.href_len, pv->line, pv->col, pv->msg);
-    }
-    v->resp.head = v->resp.tail = NULL;
-}
-
 static void response_end(mss_validator_t *v)
 {
     response_t *r = &v->resp;
@@ -1397,7 +1442,7 @@ static void response_end(mss_validator_t *v)
     v->in_response = 0;
 }
 
-static void on_end(void *baton, apr_size_t size)
+static void on_end(void *baton, apr_off_t offset)
 {
     mss_validator_t *v = baton;
     frame_t *f;
@@ -1407,7 +1452,7 @@ static void on_end(void *baton, apr_size_t size)
         return;
     }
     f = &v->stack[v->depth_now - 1];
-    if (v->in_response && !resp_size(v, size, f->line, f->col)) {
+    if (v->in_response && !resp_size(v, offset, f->line, f->col)) {
         return;
     }
     parent = v->depth_now > 1 ? &v->stack[v->depth_now - 2] : NULL;

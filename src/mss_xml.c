@@ -181,6 +181,18 @@ static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *publicId,
     return NULL;
 }
 
+/* Bytes of input the parser has consumed: the same at a given event
+ * whatever the chunking (shrinking moves bytes from cur - base into
+ * consumed). */
+static apr_off_t offset(const xmlParserCtxtPtr ctxt)
+{
+    if (ctxt->input == NULL) {
+        return 0;
+    }
+    return (apr_off_t)ctxt->input->consumed
+           + (apr_off_t)(ctxt->input->cur - ctxt->input->base);
+}
+
 static void on_start(void *ctx, const xmlChar *localname,
                      const xmlChar *prefix, const xmlChar *URI,
                      int nb_namespaces, const xmlChar **namespaces,
@@ -190,30 +202,20 @@ static void on_start(void *ctx, const xmlChar *localname,
     mss_xml_t *x = X(ctx);
     unsigned long line;
     unsigned long col;
-    apr_size_t size;
-    int i;
 
-    (void)nb_defaulted;
+    (void)prefix;
+    (void)nb_namespaces;
     (void)namespaces;
+    (void)nb_attributes;
+    (void)nb_defaulted;
+    (void)attributes;
     if (x->stopped) {
         return;
     }
     x->depth++;
-    /* approximate serialised size: "<p:name" ">" plus attributes and
-     * namespace declarations; used for the per-response limit */
-    size = 2 + strlen((const char *)localname)
-           + (prefix != NULL ? strlen((const char *)prefix) + 1 : 0);
-    for (i = 0; i < nb_attributes; i++) {
-        const xmlChar *v = attributes[i * 5 + 3];
-        const xmlChar *e = attributes[i * 5 + 4];
-
-        size += 4 + strlen((const char *)attributes[i * 5])
-                + (apr_size_t)(e - v);
-    }
-    size += (apr_size_t)nb_namespaces * 16;
     position(x->ctxt, &line, &col);
-    x->h->start(x->baton, (const char *)URI, (const char *)localname, size,
-                line, col);
+    x->h->start(x->baton, (const char *)URI, (const char *)localname,
+                offset(x->ctxt), line, col);
 }
 
 static void on_end(void *ctx, const xmlChar *localname,
@@ -221,6 +223,8 @@ static void on_end(void *ctx, const xmlChar *localname,
 {
     mss_xml_t *x = X(ctx);
 
+    (void)localname;
+    (void)prefix;
     (void)URI;
     if (x->stopped) {
         return;
@@ -229,9 +233,7 @@ static void on_end(void *ctx, const xmlChar *localname,
     if (x->depth == 0) {
         x->done = 1;
     }
-    x->h->end(x->baton,
-              3 + strlen((const char *)localname)
-                  + (prefix != NULL ? strlen((const char *)prefix) + 1 : 0));
+    x->h->end(x->baton, offset(x->ctxt));
 }
 
 static void on_text(void *ctx, const xmlChar *ch, int len)

@@ -1,0 +1,172 @@
+/*
+ * test_api.c: the core's API contract beyond the fixtures: the violations
+ * limit at its boundary, callback errors, option parsing, the rule table,
+ * and outcomes.
+ */
+#include <string.h>
+
+#include <apr_general.h>
+#include <apr_strings.h>
+
+#include "tap.h"
+#include "mss.h"
+
+typedef struct {
+    int n;
+    int fail_at; /* return an error on this call (1-based), 0 = never */
+} counter_t;
+
+static apr_status_t count(void *baton, const mss_violation_t *v)
+{
+    counter_t *c = baton;
+
+    (void)v;
+    c->n++;
+    return c->n == c->fail_at ? APR_EGENERAL : APR_SUCCESS;
+}
+
+/* A multistatus with n responses whose status lacks the HTTP-version:
+ * exactly n MS-STATUS-SYNTAX violations. */
+static char *body_with(apr_pool_t *p, int n)
+{
+    char *b = "<D:multistatus xmlns:D=\"DAV:\">";
+    int i;
+
+    for (i = 0; i < n; i++) {
+        b = apr_psprintf(p,
+                         "%s<D:response><D:href>/c/%d</D:href>"
+                         "<D:status>200 OK</D:status></D:response>",
+                         b, i);
+    }
+    return apr_pstrcat(p, b, "</D:multistatus>", NULL);
+}
+
+static mss_result_t check(apr_pool_t *p, const mss_options_t *o,
+                          const char *body, counter_t *c, apr_status_t *rv)
+{
+    mss_request_t req;
+    mss_validator_t *v;
+    mss_result_t res;
+
+    memset(&req, 0, sizeof(req));
+    memset(&res, 0, sizeof(res));
+    req.method = "PROPFIND";
+    req.uri = "/c/";
+    *rv = mss_validator_create(&v, p, o, &req, count, c);
+    if (*rv == APR_SUCCESS) {
+        *rv = mss_validator_feed(v, body, strlen(body));
+    }
+    if (*rv == APR_SUCCESS) {
+        *rv = mss_validator_finish(v, &res);
+    }
+    return res;
+}
+
+int main(int argc, char **argv)
+{
+    apr_pool_t *p;
+    mss_options_t o;
+    mss_result_t res;
+    counter_t c;
+    apr_status_t rv;
+    const char *err;
+    int i;
+
+    (void)argc;
+    (void)argv;
+    apr_initialize();
+    mss_global_init();
+    apr_pool_create(&p, NULL);
+
+    /* violations=N: N reported, the rest counted as suppressed */
+    mss_options_init(&o);
+    ok(mss_options_parse_limits(&o, "violations=5", p) == NULL
+           && o.max_violations == 5,
+       "violations=5 parses");
+    memset(&c, 0, sizeof(c));
+    res = check(p, &o, body_with(p, 5), &c, &rv);
+    ok(rv == APR_SUCCESS && c.n == 5 && res.violations == 5
+           && res.suppressed == 0,
+       "5 violations at violations=5: all reported");
+    memset(&c, 0, sizeof(c));
+    res = check(p, &o, body_with(p, 6), &c, &rv);
+    ok(rv == APR_SUCCESS && c.n == 5 && res.violations == 6
+           && res.suppressed == 1
+           && res.outcome == MSS_OUTCOME_VIOLATIONS,
+       "6 violations at violations=5: 5 reported, 1 suppressed");
+
+    /* the report callback's error stops the run and comes back */
+    mss_options_init(&o);
+    memset(&c, 0, sizeof(c));
+    c.fail_at = 2;
+    res = check(p, &o, body_with(p, 4), &c, &rv);
+    ok(rv == APR_EGENERAL && c.n == 2,
+       "a callback error is returned and no further violation reported");
+
+    /* a clean body */
+    memset(&c, 0, sizeof(c));
+    res = check(p, &o,
+                "<D:multistatus xmlns:D=\"DAV:\"><D:response><D:href>/c/"
+                "</D:href><D:status>HTTP/1.1 200 OK</D:status>"
+                "</D:response></D:multistatus>",
+                &c, &rv);
+    ok(rv == APR_SUCCESS && c.n == 0 && res.outcome == MSS_OUTCOME_CLEAN
+           && res.responses == 1,
+       "clean body: outcome clean, one response");
+
+    /* malformed: outcome malformed, the count of bytes still complete */
+    memset(&c, 0, sizeof(c));
+    res = check(p, &o, "<D:multistatus xmlns:D=\"DAV:\"><D:response>&x;",
+                &c, &rv);
+    ok(rv == APR_SUCCESS && res.outcome == MSS_OUTCOME_MALFORMED
+           && res.bytes == 45 && c.n == 1,
+       "malformed body: one XML-WELLFORMED, outcome malformed, bytes %ld",
+       (long)res.bytes);
+
+    /* option parsing */
+    mss_options_init(&o);
+    err = mss_options_parse_limits(&o, "depth=16 text=1K response=2M", p);
+    ok(err == NULL && o.max_depth == 16 && o.max_text == 1024
+           && o.max_response == 2 * 1024 * 1024,
+       "limits with K and M suffixes");
+    ok(mss_options_parse_limits(&o, "depth=251", p) != NULL,
+       "depth above the libxml2-safe maximum is refused");
+    ok(mss_options_parse_limits(&o, "depth=0", p) != NULL, "depth=0 refused");
+    ok(mss_options_parse_limits(&o, "text=-1", p) != NULL, "negative");
+    ok(mss_options_parse_limits(&o, "bogus=1", p) != NULL, "unknown name");
+    ok(mss_options_parse_limits(&o, "depth", p) != NULL, "no value");
+    ok(mss_action_parse("Reject") == MSS_ACTION_REJECT
+           && mss_action_parse("off") == MSS_ACTION_OFF
+           && mss_action_parse("maybe") == MSS_ACTION_DEFAULT,
+       "rule actions");
+
+    /* the rule table: unique ids, rows, sections, lookups */
+    for (i = 0; i < MSS_RULE_COUNT; i++) {
+        const mss_rule_info_t *r = mss_rule_info((mss_rule_e)i);
+        int j;
+        int dup = 0;
+
+        for (j = 0; j < i; j++) {
+            dup |= strcmp(mss_rule_info((mss_rule_e)j)->id, r->id) == 0
+                   || mss_rule_info((mss_rule_e)j)->row == r->row;
+        }
+        ok(r->rule == (mss_rule_e)i && !dup && r->row >= 1 && r->row <= 108
+               && r->rfc[0] != '\0' && mss_rule_find(r->id) == r,
+           "rule table row %s (row %d) is well-formed", r->id, r->row);
+    }
+    ok(mss_rule_find("ms-status-syntax") != NULL, "ids match any case");
+    ok(mss_rule_find("NO-SUCH-RULE") == NULL, "unknown id");
+    ok(mss_rule_info(MSS_RULE_COUNT) == NULL, "out of range");
+
+    /* rule off: not reported, not counted */
+    mss_options_init(&o);
+    o.rule_action[MSS_R_MS_STATUS_SYNTAX] = MSS_ACTION_OFF;
+    memset(&c, 0, sizeof(c));
+    res = check(p, &o, body_with(p, 3), &c, &rv);
+    ok(rv == APR_SUCCESS && c.n == 0 && res.violations == 0,
+       "a rule set to off is neither reported nor counted");
+
+    apr_pool_destroy(p);
+    apr_terminate();
+    return done();
+}
