@@ -36,34 +36,35 @@ typedef struct {
 
 static void usage(FILE *f)
 {
-    fputs("usage: msstrict [-m METHOD] [-d 0|1|infinity] [-u REQUEST-URI]\n"
-          "                [-Q 'Name: value']... [-H 'Name: value']...\n"
-          "                [--scheme http|https] [--propstat-methods LIST]\n"
-          "                [--mode log|rewrite|reject]\n"
-          "                [--rule ID=off|log|fix|reject]... [--limits SPEC]\n"
-          "                [--json] [-o OUT] [--list-rules] [FILE|-]\n"
-          "\n"
-          "Checks one HTTP 207 Multi-Status body against RFC 4918.\n"
-          "  -m METHOD          request method (default PROPFIND)\n"
-          "  -d DEPTH           request Depth: 0, 1, infinity (also 1,noroot\n"
-          "                     and infinity,noroot); default absent\n"
-          "  -u URI             Request-URI as sent (default /)\n"
-          "  -Q 'Name: value'   a request header (Host, Destination, Prefer,\n"
-          "                     Brief, ...); repeatable\n"
-          "  -H 'Name: value'   a response header (Content-Type, ...);\n"
-          "                     repeatable. Without any -H the header rules\n"
-          "                     are not evaluated (the headers are unknown)\n"
-          "  --scheme S         http (default) or https\n"
-          "  --propstat-methods LIST  methods whose 207 may use propstat\n"
-          "                     (default \"PROPFIND PROPPATCH REPORT SEARCH\")\n"
-          "  --mode M           log (default); rewrite and reject are not\n"
-          "                     in this build yet\n"
-          "  --rule ID=ACTION   per-rule override: off, log, fix, reject\n"
-          "  --limits SPEC      depth=N text=N response=N violations=N\n"
-          "  --json             one JSON object per violation\n"
-          "  --list-rules       print the rule table and exit\n"
-          "Exit: 0 clean, 1 violations, 2 usage or I/O error, 3 rejected.\n",
-          f);
+    fputs(
+        "usage: msstrict [-m METHOD] [-d 0|1|infinity] [-u REQUEST-URI]\n"
+        "                [-Q 'Name: value']... [-H 'Name: value']...\n"
+        "                [--scheme http|https] [--propstat-methods LIST]\n"
+        "                [--mode log|rewrite|reject]\n"
+        "                [--rule ID=off|log|fix|reject]... [--limits SPEC]\n"
+        "                [--json] [-o OUT] [--list-rules] [FILE|-]\n"
+        "\n"
+        "Checks one HTTP 207 Multi-Status body against RFC 4918.\n"
+        "  -m METHOD          request method (default PROPFIND)\n"
+        "  -d DEPTH           request Depth: 0, 1, infinity (also 1,noroot\n"
+        "                     and infinity,noroot); default absent\n"
+        "  -u URI             Request-URI as sent (default /)\n"
+        "  -Q 'Name: value'   a request header (Host, Destination, Prefer,\n"
+        "                     Brief, ...); repeatable\n"
+        "  -H 'Name: value'   a response header (Content-Type, ...);\n"
+        "                     repeatable. Without any -H the header rules\n"
+        "                     are not evaluated (the headers are unknown)\n"
+        "  --scheme S         http (default) or https\n"
+        "  --propstat-methods LIST  methods whose 207 may use propstat\n"
+        "                     (default \"PROPFIND PROPPATCH REPORT SEARCH\")\n"
+        "  --mode M           log (default); rewrite and reject are not\n"
+        "                     in this build yet\n"
+        "  --rule ID=ACTION   per-rule override: off, log, fix, reject\n"
+        "  --limits SPEC      depth=N text=N response=N violations=N\n"
+        "  --json             one JSON object per violation\n"
+        "  --list-rules       print the rule table and exit\n"
+        "Exit: 0 clean, 1 violations, 2 usage or I/O error, 3 rejected.\n",
+        f);
 }
 
 /* JSON string body: escapes quotes, backslashes and controls. */
@@ -245,8 +246,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
                 && strcasecmp(optarg, "infinity") != 0
                 && strcasecmp(optarg, "1,noroot") != 0
                 && strcasecmp(optarg, "infinity,noroot") != 0) {
-                return fail_usage("-d: '%s' is not 0, 1 or infinity",
-                                  optarg);
+                return fail_usage("-d: '%s' is not 0, 1 or infinity", optarg);
             }
             req.depth = optarg;
             break;

@@ -45,10 +45,7 @@ typedef enum {
 } mss_level_e;
 
 /** Log severity of a violation (design.md 4: INFO rules log at info). */
-typedef enum {
-    MSS_SEV_INFO,
-    MSS_SEV_WARN
-} mss_severity_e;
+typedef enum { MSS_SEV_INFO, MSS_SEV_WARN } mss_severity_e;
 
 /** Rewrite class of a rule's default action (rules.md 0.2). */
 typedef enum {
@@ -70,18 +67,14 @@ typedef enum {
 } mss_action_e;
 
 /** Operating mode. */
-typedef enum {
-    MSS_MODE_LOG = 0,
-    MSS_MODE_REWRITE,
-    MSS_MODE_REJECT
-} mss_mode_e;
+typedef enum { MSS_MODE_LOG = 0, MSS_MODE_REWRITE, MSS_MODE_REJECT } mss_mode_e;
 
 /** A row of the rule table. */
 typedef struct {
     mss_rule_e rule;
-    const char *id;        /* stable id, e.g. "MS-HREF-REQUIRED" */
-    int row;               /* index row in rules.md */
-    const char *rfc;       /* e.g. "4918 13, 14.24, 9.1" */
+    const char *id;  /* stable id, e.g. "MS-HREF-REQUIRED" */
+    int row;         /* index row in rules.md */
+    const char *rfc; /* e.g. "4918 13, 14.24, 9.1" */
     mss_level_e level;
     mss_severity_e severity;
     mss_fix_e fix;
@@ -97,8 +90,8 @@ typedef struct {
     const char *href;        /* first href of that response, or NULL */
     unsigned long line;      /* 0 when not tied to a body position */
     unsigned long col;
-    const char *message;     /* one line, no control characters */
-    const char *action;      /* "logged", "fixed", "dropped", "rejected" */
+    const char *message; /* one line, no control characters */
+    const char *action;  /* "logged", "fixed", "dropped", "rejected" */
 } mss_violation_t;
 
 /** Report callback.  Return APR_SUCCESS; anything else aborts the feed. */
@@ -106,22 +99,22 @@ typedef apr_status_t (*mss_report_fn)(void *baton, const mss_violation_t *v);
 
 /** Request and response facts (all plain data; NULL means unknown). */
 typedef struct {
-    const char *method;      /* "PROPFIND"; NULL = PROPFIND */
-    const char *uri;         /* Request-URI as sent (r->unparsed_uri) */
-    const char *scheme;      /* "http" or "https"; NULL = http */
-    const char *depth;       /* raw Depth header value, NULL = absent */
+    const char *method;        /* "PROPFIND"; NULL = PROPFIND */
+    const char *uri;           /* Request-URI as sent (r->unparsed_uri) */
+    const char *scheme;        /* "http" or "https"; NULL = http */
+    const char *depth;         /* raw Depth header value, NULL = absent */
     apr_table_t *req_headers;  /* Host, Destination, Prefer, Brief, ... */
     apr_table_t *resp_headers; /* NULL = not known: HDR-* rules skipped */
-    int proxied;             /* response came from mod_proxy */
-    apr_time_t now;          /* 0 = apr_time_now(); for Expires checks */
+    int proxied;               /* response came from mod_proxy */
+    apr_time_t now;            /* 0 = apr_time_now(); for Expires checks */
 } mss_request_t;
 
 /** Limits (DAVMSStrictLimits).  Each has a default and a defined outcome. */
-#define MSS_DEFAULT_MAX_DEPTH 128         /* element nesting */
-#define MSS_HARD_MAX_DEPTH 250            /* libxml2 stops at 256 */
-#define MSS_DEFAULT_MAX_TEXT (16 * 1024)  /* href/status text, bytes */
+#define MSS_DEFAULT_MAX_DEPTH 128              /* element nesting */
+#define MSS_HARD_MAX_DEPTH 250                 /* libxml2 stops at 256 */
+#define MSS_DEFAULT_MAX_TEXT (16 * 1024)       /* href/status text, bytes */
 #define MSS_DEFAULT_MAX_RESPONSE (1024 * 1024) /* one DAV:response */
-#define MSS_DEFAULT_MAX_VIOLATIONS 100    /* reported per body */
+#define MSS_DEFAULT_MAX_VIOLATIONS 100         /* reported per body */
 
 /** Options (mode, rule settings, limits). */
 typedef struct {
@@ -146,10 +139,10 @@ typedef enum {
 
 typedef struct {
     mss_outcome_e outcome;
-    apr_size_t violations; /* all found, including suppressed ones */
-    apr_size_t suppressed; /* found but not reported (max_violations) */
-    apr_size_t responses;  /* top-level DAV:response elements seen */
-    apr_off_t bytes;       /* body bytes fed */
+    apr_size_t violations;   /* all found, including suppressed ones */
+    apr_size_t suppressed;   /* found but not reported (max_violations) */
+    apr_size_t responses;    /* top-level DAV:response elements seen */
+    apr_off_t bytes;         /* body bytes fed */
     unsigned long stop_line; /* where checking stopped (MALFORMED/...) */
     unsigned long stop_col;
 } mss_result_t;

@@ -96,7 +96,8 @@ static size_t pct_canon(char *s, size_t len)
     size_t o = 0;
 
     while (i < len) {
-        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0
+            && hexval(s[i + 2]) >= 0) {
             int c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
 
             if (unreserved(c)) {
@@ -171,9 +172,8 @@ void mss_origin_from_host(mss_origin_t *o, apr_pool_t *p, const char *scheme,
     if (host == NULL || *host == '\0') {
         return;
     }
-    o->scheme = (scheme != NULL && strcasecmp(scheme, "https") == 0)
-                    ? "https"
-                    : "http";
+    o->scheme =
+        (scheme != NULL && strcasecmp(scheme, "https") == 0) ? "https" : "http";
     o->port = strcmp(o->scheme, "https") == 0 ? 443 : 80;
     if (host[0] == '[') {
         const char *rb = strchr(host, ']');
@@ -257,8 +257,8 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
         if (colon != NULL) {
             host = apr_pstrmemdup(p, hp, (size_t)(colon - hp));
             if (colon + 1 < auth_end) {
-                char *pstr =
-                    apr_pstrmemdup(p, colon + 1, (size_t)(auth_end - colon - 1));
+                char *pstr = apr_pstrmemdup(p, colon + 1,
+                                            (size_t)(auth_end - colon - 1));
                 port = atoi(pstr);
             }
         }

@@ -12,18 +12,20 @@
  * ORDERPATCH (treated as allowed); and the vendor batch methods that
  * rules.md MS-METHOD-207 names as a configurable allowance. */
 static const char *const allowed_207[] = {
-    "PROPFIND", "PROPPATCH", "DELETE",   "COPY",       "MOVE",
-    "LOCK",     "REPORT",    "SEARCH",   "MKCALENDAR", "UPDATE",
-    "MERGE",    "LABEL",     "ORDERPATCH", "BPROPFIND", "BPROPPATCH",
-    "BDELETE",  "BCOPY",     "BMOVE",    NULL};
+    "PROPFIND", "PROPPATCH", "DELETE",     "COPY",       "MOVE",
+    "LOCK",     "REPORT",    "SEARCH",     "MKCALENDAR", "UPDATE",
+    "MERGE",    "LABEL",     "ORDERPATCH", "BPROPFIND",  "BPROPPATCH",
+    "BDELETE",  "BCOPY",     "BMOVE",      NULL};
 
 /* rules.md 3.1 "no" rows: RFC 4918 9.3-9.5, 9.7, 9.11; RFC 5689 3;
  * RFC 3744 8.1; RFC 3253 3.5, 4.3-4.5, 6.3, 12.6, 13.5. */
 static const char *const forbidden_207[] = {
-    "GET",        "HEAD",           "PUT",         "POST",
-    "OPTIONS",    "MKCOL",          "UNLOCK",      "ACL",
-    "CHECKIN",    "CHECKOUT",       "UNCHECKOUT",  "VERSION-CONTROL",
-    "MKWORKSPACE", "MKACTIVITY",    "BASELINE-CONTROL", NULL};
+    "GET",         "HEAD",       "PUT",
+    "POST",        "OPTIONS",    "MKCOL",
+    "UNLOCK",      "ACL",        "CHECKIN",
+    "CHECKOUT",    "UNCHECKOUT", "VERSION-CONTROL",
+    "MKWORKSPACE", "MKACTIVITY", "BASELINE-CONTROL",
+    NULL};
 
 static int in_array(const char *const *a, const char *m)
 {

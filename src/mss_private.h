@@ -75,8 +75,8 @@ typedef enum {
 mss_scope_e mss_href_scope(const char *k, const char *r);
 
 /** Build the effective origin from a scheme and a Host header value. */
-void mss_origin_from_host(mss_origin_t *o, apr_pool_t *p,
-                          const char *scheme, const char *host);
+void mss_origin_from_host(mss_origin_t *o, apr_pool_t *p, const char *scheme,
+                          const char *host);
 
 /* ---- header values (mss_headers.c) --------------------------------- */
 
@@ -116,9 +116,9 @@ int mss_is_xml_space(const char *s, size_t len);
 /* ---- method facts (mss_methods.c) ---------------------------------- */
 
 typedef enum {
-    MSS_M207_ALLOWED,  /* rules.md 3.1 says yes */
-    MSS_M207_FORBIDDEN,/* rules.md 3.1 says no */
-    MSS_M207_UNKNOWN   /* an extension method not in the matrix */
+    MSS_M207_ALLOWED,   /* rules.md 3.1 says yes */
+    MSS_M207_FORBIDDEN, /* rules.md 3.1 says no */
+    MSS_M207_UNKNOWN    /* an extension method not in the matrix */
 } mss_m207_e;
 
 /** rules.md 3.1: may @p method answer 207? */

@@ -11,9 +11,9 @@
 #include "mss.h"
 
 static const mss_rule_info_t rule_table[MSS_RULE_COUNT] = {
-#define MSS_RULE(e, id, row, rfc, lvl, sev, fix, act, sum)                 \
-    {MSS_R_##e, id,  row, rfc, MSS_LEVEL_##lvl, MSS_SEV_##sev, MSS_FIX_##fix, \
-     act,       sum},
+#define MSS_RULE(e, id, row, rfc, lvl, sev, fix, act, sum)                     \
+    {MSS_R_##e,     id,  row, rfc, MSS_LEVEL_##lvl, MSS_SEV_##sev,             \
+     MSS_FIX_##fix, act, sum},
 #include "mss_rules.def"
 #undef MSS_RULE
 };
@@ -106,21 +106,18 @@ void mss_options_init(mss_options_t *o)
 
 /* A size with an optional K/M/G suffix; 0 < n <= hard. */
 static const char *parse_size(const char *name, const char *val,
-                              apr_size_t hard, apr_size_t *out,
-                              apr_pool_t *p)
+                              apr_size_t hard, apr_size_t *out, apr_pool_t *p)
 {
     char *end = NULL;
     apr_int64_t n;
     apr_int64_t mult = 1;
 
     if (*val == '\0' || *val == '-' || *val == '+') {
-        return apr_psprintf(p, "%s: '%s' is not a positive number", name,
-                            val);
+        return apr_psprintf(p, "%s: '%s' is not a positive number", name, val);
     }
     n = apr_strtoi64(val, &end, 10);
     if (end == val) {
-        return apr_psprintf(p, "%s: '%s' is not a positive number", name,
-                            val);
+        return apr_psprintf(p, "%s: '%s' is not a positive number", name, val);
     }
     if (*end == 'k' || *end == 'K') {
         mult = 1024;
@@ -135,8 +132,9 @@ static const char *parse_size(const char *name, const char *val,
         end++;
     }
     if (*end != '\0' || n <= 0 || n > (apr_int64_t)hard / mult) {
-        return apr_psprintf(p, "%s: '%s' must be a number from 1 to %"
-                            APR_SIZE_T_FMT, name, val, hard);
+        return apr_psprintf(
+            p, "%s: '%s' must be a number from 1 to %" APR_SIZE_T_FMT, name,
+            val, hard);
     }
     *out = (apr_size_t)(n * mult);
     return NULL;
@@ -155,13 +153,14 @@ const char *mss_options_parse_limits(mss_options_t *o, const char *spec,
         const char *err;
 
         if (eq == NULL) {
-            return apr_psprintf(p, "'%s' is not NAME=VALUE (names: depth, "
-                                "text, response, violations)", tok);
+            return apr_psprintf(p,
+                                "'%s' is not NAME=VALUE (names: depth, "
+                                "text, response, violations)",
+                                tok);
         }
         *eq++ = '\0';
         if (strcasecmp(tok, "depth") == 0) {
-            err = parse_size("depth", eq, MSS_HARD_MAX_DEPTH, &o->max_depth,
-                             p);
+            err = parse_size("depth", eq, MSS_HARD_MAX_DEPTH, &o->max_depth, p);
         }
         else if (strcasecmp(tok, "text") == 0) {
             err = parse_size("text", eq, (apr_size_t)64 * 1024 * 1024,
@@ -172,12 +171,13 @@ const char *mss_options_parse_limits(mss_options_t *o, const char *spec,
                              &o->max_response, p);
         }
         else if (strcasecmp(tok, "violations") == 0) {
-            err = parse_size("violations", eq, 1000000, &o->max_violations,
-                             p);
+            err = parse_size("violations", eq, 1000000, &o->max_violations, p);
         }
         else {
-            return apr_psprintf(p, "unknown limit '%s' (names: depth, text, "
-                                "response, violations)", tok);
+            return apr_psprintf(p,
+                                "unknown limit '%s' (names: depth, text, "
+                                "response, violations)",
+                                tok);
         }
         if (err != NULL) {
             return err;

@@ -70,9 +70,9 @@ void mss_status_parse(const char *s, size_t len, mss_status_t *st)
     st->code = -1;
 
     /* "HTTP/" DIGIT "." DIGIT SP 3DIGIT SP */
-    if (len >= 13 && memcmp(s, "HTTP/", 5) == 0 && is_digit(s[5])
-        && s[6] == '.' && is_digit(s[7]) && s[8] == ' ' && is_digit(s[9])
-        && is_digit(s[10]) && is_digit(s[11]) && s[12] == ' ') {
+    if (len >= 13 && memcmp(s, "HTTP/", 5) == 0 && is_digit(s[5]) && s[6] == '.'
+        && is_digit(s[7]) && s[8] == ' ' && is_digit(s[9]) && is_digit(s[10])
+        && is_digit(s[11]) && s[12] == ' ') {
         st->syntax_ok = 1;
         for (i = 13; i < len; i++) {
             if (!phrase_char((unsigned char)s[i])) {

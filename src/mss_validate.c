@@ -76,15 +76,13 @@ static const name_map_t dav_names[] = {
 static const char *const dav_conditions[] = {
     /* RFC 4918 16 */
     "lock-token-matches-request-uri", "lock-token-submitted",
-    "no-conflicting-lock", "no-external-entities",
-    "preserved-live-properties", "propfind-finite-depth",
-    "cannot-modify-protected-property",
+    "no-conflicting-lock", "no-external-entities", "preserved-live-properties",
+    "propfind-finite-depth", "cannot-modify-protected-property",
     /* RFC 3744 */
     "need-privileges", "no-ace-conflict", "no-protected-ace-conflict",
-    "no-inherited-ace-conflict", "limited-number-of-aces",
-    "deny-before-grant", "grant-only", "no-invert", "no-abstract",
-    "not-supported-privilege", "missing-required-principal",
-    "recognized-principal", "allowed-principal",
+    "no-inherited-ace-conflict", "limited-number-of-aces", "deny-before-grant",
+    "grant-only", "no-invert", "no-abstract", "not-supported-privilege",
+    "missing-required-principal", "recognized-principal", "allowed-principal",
     "number-of-matches-within-limits",
     /* RFC 6578, RFC 5323, RFC 5689, RFC 4791 5.3.1 */
     "valid-sync-token", "sync-traversal-supported",
@@ -99,9 +97,8 @@ static const char *const dav_conditions[] = {
     "cannot-modify-version-controlled-property", "no-version-delete",
     "update-predecessor-set", "must-not-copy-versioning-property",
     "copy-creates-new-resource", "cannot-rename-version",
-    "preserve-versioning-properties", "version-history-is-tree",
-    "auto-checkin", "must-be-checked-in",
-    "checkout-of-version-with-descendant-is-forbidden",
+    "preserve-versioning-properties", "version-history-is-tree", "auto-checkin",
+    "must-be-checked-in", "checkout-of-version-with-descendant-is-forbidden",
     "checkout-of-version-with-descendant-is-discouraged",
     "checkout-of-checked-out-version-is-forbidden",
     "checkout-of-checked-out-version-is-discouraged", "is-checked-out",
@@ -110,10 +107,9 @@ static const char *const dav_conditions[] = {
     "initialize-version-content-and-properties", "checked-in",
     "keep-checked-out", "must-be-checked-out-version-controlled-resource",
     "cancel-checked-out", "restore-content-and-dead-properties",
-    "must-be-version-history", "delete-version-set",
-    "version-history-has-root", "cannot-copy-history",
-    "cannot-rename-history", "new-version-history", "add-to-history",
-    "resource-must-be-null", "workspace-location-ok",
+    "must-be-version-history", "delete-version-set", "version-history-has-root",
+    "cannot-copy-history", "cannot-rename-history", "new-version-history",
+    "add-to-history", "resource-must-be-null", "workspace-location-ok",
     "initialize-workspace", "delete-workspace-members",
     "workspace-member-moved", "workspace-moved",
     "cannot-add-to-existing-history", "must-be-version",
@@ -125,19 +121,18 @@ static const char *const dav_conditions[] = {
     "must-not-have-label-and-apply-to-version", "depth-update",
     "create-working-resource",
     "create-working-resource-from-checked-in-version",
-    "no-overwrite-by-auto-update", "auto-update",
-    "delete-working-resource", "cannot-rename-working-resource",
-    "update-auto-update", "cannot-merge-checked-out-resource",
-    "checkout-not-allowed", "ancestor-version", "descendant-version",
-    "checked-out-for-merge", "update-merge-set",
-    "delete-version-reference", "merge-must-be-complete",
+    "no-overwrite-by-auto-update", "auto-update", "delete-working-resource",
+    "cannot-rename-working-resource", "update-auto-update",
+    "cannot-merge-checked-out-resource", "checkout-not-allowed",
+    "ancestor-version", "descendant-version", "checked-out-for-merge",
+    "update-merge-set", "delete-version-reference", "merge-must-be-complete",
     "version-controlled-configuration-must-not-exist", "must-be-baseline",
     "must-have-no-version-controlled-members",
     "one-baseline-controlled-collection-per-history-per-workspace",
     "create-version-controlled-configuration",
-    "reference-version-controlled-configuration",
-    "select-existing-baseline", "create-new-baseline",
-    "baselines-from-same-history", "must-not-update-baseline-collection",
+    "reference-version-controlled-configuration", "select-existing-baseline",
+    "create-new-baseline", "baselines-from-same-history",
+    "must-not-update-baseline-collection",
     "no-checked-out-baseline-controlled-collection-members",
     "one-version-per-history-per-baseline",
     "cannot-modify-version-controlled-configuration",
@@ -152,27 +147,41 @@ static const char *const dav_conditions[] = {
     "atomic-activity-checkin", "activity-checkin", "checkin-activity",
     "cannot-modify-checked-in-parent", "cannot-copy-collection-version",
     "cannot-modify-destination-checked-in-parent",
-    "new-version-controlled-collection",
-    "initialize-version-history-bindings",
+    "new-version-controlled-collection", "initialize-version-history-bindings",
     "initialize-version-controlled-bindings",
     "version-control-working-collection-members",
     "update-version-controlled-collection-members", NULL};
 
 /* RFC 4791 (CalDAV) conditions. */
 static const char *const caldav_conditions[] = {
-    "valid-calendar-data", "calendar-collection-location-ok",
-    "initialize-calendar-collection", "supported-calendar-data",
-    "valid-calendar-object-resource", "supported-calendar-component",
-    "no-uid-conflict", "max-resource-size", "min-date-time",
-    "max-date-time", "max-instances", "max-attendees-per-instance",
-    "valid-filter", "supported-filter", "supported-collation", NULL};
+    "valid-calendar-data",
+    "calendar-collection-location-ok",
+    "initialize-calendar-collection",
+    "supported-calendar-data",
+    "valid-calendar-object-resource",
+    "supported-calendar-component",
+    "no-uid-conflict",
+    "max-resource-size",
+    "min-date-time",
+    "max-date-time",
+    "max-instances",
+    "max-attendees-per-instance",
+    "valid-filter",
+    "supported-filter",
+    "supported-collation",
+    NULL};
 
 /* RFC 6352 (CardDAV) conditions. */
 static const char *const carddav_conditions[] = {
-    "supported-address-data-conversion", "supported-address-data",
-    "valid-address-data", "no-uid-conflict",
-    "addressbook-collection-location-ok", "max-resource-size",
-    "supported-filter", "supported-collation", NULL};
+    "supported-address-data-conversion",
+    "supported-address-data",
+    "valid-address-data",
+    "no-uid-conflict",
+    "addressbook-collection-location-ok",
+    "max-resource-size",
+    "supported-filter",
+    "supported-collation",
+    NULL};
 
 static int in_list(const char *const *l, const char *s)
 {
@@ -198,12 +207,12 @@ typedef enum {
     C_RESPONSE,    /* a top-level response */
     C_PROPSTAT,
     C_PROP,
-    C_VALUE,       /* inside a property: a value, never checked */
+    C_VALUE, /* inside a property: a value, never checked */
     C_ERROR,
-    C_CONDITION,   /* a child of error */
-    C_TEXT,        /* href, status, responsedescription, sync-token */
+    C_CONDITION, /* a child of error */
+    C_TEXT,      /* href, status, responsedescription, sync-token */
     C_LOCATION,
-    C_IGNORE,      /* foreign or misplaced subtree */
+    C_IGNORE, /* foreign or misplaced subtree */
     C__COUNT
 } ctx_e;
 
@@ -216,88 +225,102 @@ typedef struct {
 
 enum { T_NONE, T_HREF, T_STATUS, T_DESC, T_TOKEN };
 
-#define OK(c) {(c), -1, T_NONE}
-#define TX(t) {C_TEXT, -1, (t)}
-#define BAD(c, r) {(c), MSS_R_##r, T_NONE}
+#define OK(c)                                                                  \
+    {                                                                          \
+        (c), -1, T_NONE                                                        \
+    }
+#define TX(t)                                                                  \
+    {                                                                          \
+        C_TEXT, -1, (t)                                                        \
+    }
+#define BAD(c, r)                                                              \
+    {                                                                          \
+        (c), MSS_R_##r, T_NONE                                                 \
+    }
 
 /* RFC 4918 14.16 multistatus (response*, responsedescription?) plus
  * sync-token (RFC 6578 6.4); 14.24 response; 14.22 propstat; 14.9
  * location; 17 lets foreign elements in anywhere element-only.  Rows are
  * parent contexts, columns the elem_e ids. */
-static const move_t model[C__COUNT][E__COUNT] = {
-    [C_MULTISTATUS] = {
-        [E_MULTISTATUS] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
-        [E_RESPONSE] = OK(C_RESPONSE),
-        [E_HREF] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
-        [E_STATUS] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
-        [E_PROPSTAT] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
-        [E_PROP] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
-        [E_ERROR] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
-        [E_RESPONSEDESCRIPTION] = TX(T_DESC),
-        [E_LOCATION] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
-        [E_SYNC_TOKEN] = TX(T_TOKEN),
-        [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
-        [E_CONDITION] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_FOREIGN] = OK(C_IGNORE),
-    },
-    [C_RESPONSE] = {
-        [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_HREF] = TX(T_HREF),
-        [E_STATUS] = TX(T_STATUS),
-        [E_PROPSTAT] = OK(C_PROPSTAT),
-        [E_PROP] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_ERROR] = OK(C_ERROR),
-        [E_RESPONSEDESCRIPTION] = TX(T_DESC),
-        [E_LOCATION] = OK(C_LOCATION),
-        [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_QUERY_SCHEMA] = OK(C_IGNORE),
-        [E_CONDITION] = BAD(C_CONDITION, MS_ERR_PLACEMENT),
-        [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_FOREIGN] = OK(C_IGNORE),
-    },
-    [C_PROPSTAT] = {
-        [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_HREF] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_STATUS] = TX(T_STATUS),
-        [E_PROPSTAT] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_PROP] = OK(C_PROP),
-        [E_ERROR] = OK(C_ERROR),
-        [E_RESPONSEDESCRIPTION] = TX(T_DESC),
-        [E_LOCATION] = BAD(C_LOCATION, MS_LOC_STATUS),
-        [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_CONDITION] = BAD(C_CONDITION, MS_ERR_PLACEMENT),
-        [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_FOREIGN] = OK(C_IGNORE),
-    },
-    [C_LOCATION] = {
-        [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_HREF] = TX(T_HREF),
-        [E_STATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_PROPSTAT] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_PROP] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_ERROR] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_RESPONSEDESCRIPTION] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_LOCATION] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_CONDITION] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
-        [E_FOREIGN] = OK(C_IGNORE),
-    },
+static const move_t model[C__COUNT][E__COUNT] =
+    {
+        [C_MULTISTATUS] =
+            {
+                [E_MULTISTATUS] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+                [E_RESPONSE] = OK(C_RESPONSE),
+                [E_HREF] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+                [E_STATUS] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+                [E_PROPSTAT] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+                [E_PROP] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+                [E_ERROR] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+                [E_RESPONSEDESCRIPTION] = TX(T_DESC),
+                [E_LOCATION] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+                [E_SYNC_TOKEN] = TX(T_TOKEN),
+                [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_MULTISTATUS_CHILDREN),
+                [E_CONDITION] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_FOREIGN] = OK(C_IGNORE),
+            },
+        [C_RESPONSE] =
+            {
+                [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_HREF] = TX(T_HREF),
+                [E_STATUS] = TX(T_STATUS),
+                [E_PROPSTAT] = OK(C_PROPSTAT),
+                [E_PROP] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_ERROR] = OK(C_ERROR),
+                [E_RESPONSEDESCRIPTION] = TX(T_DESC),
+                [E_LOCATION] = OK(C_LOCATION),
+                [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_QUERY_SCHEMA] = OK(C_IGNORE),
+                [E_CONDITION] = BAD(C_CONDITION, MS_ERR_PLACEMENT),
+                [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_FOREIGN] = OK(C_IGNORE),
+            },
+        [C_PROPSTAT] =
+            {
+                [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_HREF] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_STATUS] = TX(T_STATUS),
+                [E_PROPSTAT] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_PROP] = OK(C_PROP),
+                [E_ERROR] = OK(C_ERROR),
+                [E_RESPONSEDESCRIPTION] = TX(T_DESC),
+                [E_LOCATION] = BAD(C_LOCATION, MS_LOC_STATUS),
+                [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_CONDITION] = BAD(C_CONDITION, MS_ERR_PLACEMENT),
+                [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_FOREIGN] = OK(C_IGNORE),
+            },
+        [C_LOCATION] =
+            {
+                [E_MULTISTATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_RESPONSE] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_HREF] = TX(T_HREF),
+                [E_STATUS] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_PROPSTAT] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_PROP] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_ERROR] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_RESPONSEDESCRIPTION] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_LOCATION] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_SYNC_TOKEN] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_QUERY_SCHEMA] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_CONDITION] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_DAV_OTHER] = BAD(C_IGNORE, MS_EXTENSIONS),
+                [E_FOREIGN] = OK(C_IGNORE),
+            },
 };
 
 /* ---- state -------------------------------------------------------- */
 
 typedef struct {
-    unsigned char ctx;    /* ctx_e */
-    unsigned char elem;   /* elem_e */
-    unsigned char role;   /* T_* */
-    unsigned char text;   /* non-whitespace text seen directly inside */
+    unsigned char ctx;  /* ctx_e */
+    unsigned char elem; /* elem_e */
+    unsigned char role; /* T_* */
+    unsigned char text; /* non-whitespace text seen directly inside */
     unsigned long line;
     unsigned long col;
     unsigned int children; /* child elements */
@@ -329,7 +352,7 @@ typedef struct {
     unsigned long index;
     unsigned long line;
     unsigned long col;
-    apr_off_t start;          /* input offset after its start tag */
+    apr_off_t start; /* input offset after its start tag */
     unsigned int nhref;
     unsigned int nhref_nonempty;
     unsigned int nstatus;
@@ -340,10 +363,10 @@ typedef struct {
     unsigned int location_hrefs;
     unsigned long dup_line[4]; /* first repeat of status/error/desc/loc */
     unsigned long dup_col[4];
-    int code;                 /* response-level status code, -1 unknown */
-    int error_conditions;     /* conditions in response-level DAV:error */
+    int code;             /* response-level status code, -1 unknown */
+    int error_conditions; /* conditions in response-level DAV:error */
     int matches_within_limits;
-    const char *href;         /* first non-empty href (trimmed) */
+    const char *href; /* first non-empty href (trimmed) */
     apr_size_t href_len;
     pending_t *head;
     pending_t *tail;
@@ -371,11 +394,11 @@ struct mss_validator_t {
     int propstat_ok;     /* method may use propstat (rules.md 3.2) */
 
     /* body facts */
-    int started;       /* first byte seen: header rules done */
+    int started; /* first byte seen: header rules done */
     apr_off_t bytes;
     unsigned char head[4];
     apr_size_t nhead;
-    int scan_ascii;    /* text/xml without charset: look for non-ASCII */
+    int scan_ascii; /* text/xml without charset: look for non-ASCII */
     int non_ascii;
     const char *media_type;
     const char *charset;
@@ -384,7 +407,7 @@ struct mss_validator_t {
     const char *dav_uri; /* the parser's interned "DAV:" */
     frame_t *stack;
     apr_size_t depth_now;
-    int root_ok;       /* the root is {DAV:}multistatus */
+    int root_ok; /* the root is {DAV:}multistatus */
     int root_seen;
     unsigned int root_desc;
     int in_response;
@@ -470,8 +493,8 @@ static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
     rec.rule = mss_rule_info(rule);
     rec.severity = sev;
     rec.response = response;
-    rec.href = href != NULL ? mss_escape(v->rpool, href, hlen, ESCAPE_CAP)
-                            : NULL;
+    rec.href =
+        href != NULL ? mss_escape(v->rpool, href, hlen, ESCAPE_CAP) : NULL;
     rec.line = line;
     rec.col = col;
     rec.message = msg;
@@ -529,8 +552,8 @@ static void resp_violation(mss_validator_t *v, mss_rule_e rule,
 }
 
 /* Where a violation is reported: in the response, or for the document. */
-static void violation(mss_validator_t *v, mss_rule_e rule,
-                      unsigned long line, unsigned long col, const char *msg)
+static void violation(mss_validator_t *v, mss_rule_e rule, unsigned long line,
+                      unsigned long col, const char *msg)
 {
     resp_violation(v, rule, sev_of(rule), line, col, msg);
 }
@@ -573,8 +596,7 @@ static void stop_checking(mss_validator_t *v, mss_outcome_e why,
 
 static const char *req_header(const mss_validator_t *v, const char *name)
 {
-    return v->req_headers != NULL ? apr_table_get(v->req_headers, name)
-                                  : NULL;
+    return v->req_headers != NULL ? apr_table_get(v->req_headers, name) : NULL;
 }
 
 static const char *resp_header(const mss_validator_t *v, const char *name)
@@ -625,8 +647,8 @@ static void header_rules(mss_validator_t *v, int has_body)
                           "application/xml or text/xml)");
         }
         else if (strcmp(mt, "text/xml") == 0) {
-            doc_violation(v, MSS_R_HDR_CT_APPXML,
-                          sev_of(MSS_R_HDR_CT_APPXML), 0, 0,
+            doc_violation(v, MSS_R_HDR_CT_APPXML, sev_of(MSS_R_HDR_CT_APPXML),
+                          0, 0,
                           "Content-Type text/xml is deprecated; "
                           "application/xml SHOULD be used (RFC 4918 8.2)");
             if (v->charset == NULL) {
@@ -707,8 +729,7 @@ static void header_rules(mss_validator_t *v, int has_body)
             }
         }
         if (why != NULL) {
-            doc_violation(v, MSS_R_PF_NO_CACHE, sev_of(MSS_R_PF_NO_CACHE), 0,
-                          0,
+            doc_violation(v, MSS_R_PF_NO_CACHE, sev_of(MSS_R_PF_NO_CACHE), 0, 0,
                           apr_psprintf(v->pool,
                                        "PROPFIND 207 made cacheable by %s "
                                        "(RFC 4918 9.1)",
@@ -764,8 +785,8 @@ static void on_start_document(void *baton, const char *declared)
                       apr_psprintf(v->pool,
                                    "byte order mark says %s but the "
                                    "charset parameter says %s",
-                                   bom, esc(v, v->charset,
-                                            strlen(v->charset))));
+                                   bom,
+                                   esc(v, v->charset, strlen(v->charset))));
     }
     else if (bom != NULL && decl != NULL && !charset_compatible(bom, decl)) {
         doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
@@ -787,10 +808,10 @@ static void on_start_document(void *baton, const char *declared)
     /* HDR-ENCODING-UTF: RFC 4918 19; the effective encoding by RFC 7303
      * 3.2 precedence */
     eff = bom != NULL ? bom : param != NULL ? param : decl;
-    if (eff != NULL && strcmp(eff, "utf8") != 0
-        && strncmp(eff, "utf16", 5) != 0 && strcmp(eff, "usascii") != 0) {
-        doc_violation(v, MSS_R_HDR_ENCODING_UTF,
-                      sev_of(MSS_R_HDR_ENCODING_UTF), 0, 0,
+    if (eff != NULL && strcmp(eff, "utf8") != 0 && strncmp(eff, "utf16", 5) != 0
+        && strcmp(eff, "usascii") != 0) {
+        doc_violation(v, MSS_R_HDR_ENCODING_UTF, sev_of(MSS_R_HDR_ENCODING_UTF),
+                      0, 0,
                       apr_psprintf(v->pool,
                                    "body encoding %s is neither UTF-8 nor "
                                    "UTF-16 (RFC 4918 19)",
@@ -923,10 +944,10 @@ static void on_start(void *baton, const char *uri, const char *local,
         f->col = col;
         return;
     }
-    id = classify(v, uri, local,
-                  parent != NULL
-                      && (parent->ctx == C_RESPONSE
-                          || parent->ctx == C_PROPSTAT));
+    id = classify(
+        v, uri, local,
+        parent != NULL
+            && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT));
     if (parent == NULL) {
         /* XML-ROOT: RFC 4918 13, 14.16 */
         v->root_seen = 1;
@@ -935,14 +956,13 @@ static void on_start(void *baton, const char *uri, const char *local,
             mv.ctx = C_MULTISTATUS;
         }
         else {
-            doc_violation(v, MSS_R_XML_ROOT, sev_of(MSS_R_XML_ROOT), line,
-                          col,
-                          apr_psprintf(v->pool,
-                                       "root element is {%s}%s, not "
-                                       "{DAV:}multistatus",
-                                       uri != NULL ? esc(v, uri, strlen(uri))
-                                                   : "",
-                                       esc(v, local, strlen(local))));
+            doc_violation(
+                v, MSS_R_XML_ROOT, sev_of(MSS_R_XML_ROOT), line, col,
+                apr_psprintf(v->pool,
+                             "root element is {%s}%s, not "
+                             "{DAV:}multistatus",
+                             uri != NULL ? esc(v, uri, strlen(uri)) : "",
+                             esc(v, local, strlen(local))));
         }
     }
     else {
@@ -977,9 +997,10 @@ static void on_start(void *baton, const char *uri, const char *local,
                                        "element <%s> inside DAV:%s, which "
                                        "holds text only",
                                        esc(v, local, strlen(local)),
-                                       parent->role == T_HREF   ? "href"
-                                       : parent->role == T_STATUS ? "status"
-                                       : "responsedescription"));
+                                       parent->role == T_HREF ? "href"
+                                       : parent->role == T_STATUS
+                                           ? "status"
+                                           : "responsedescription"));
             }
             break;
         default:
@@ -1207,8 +1228,8 @@ static int status_checks(mss_validator_t *v, const frame_t *f)
                   "207 inside a multistatus: multistatus does not nest "
                   "(RFC 4918 13)");
     }
-    if (st.syntax_ok && !mss_status_phrase_ok(st.code, st.phrase,
-                                              st.phrase_len)) {
+    if (st.syntax_ok
+        && !mss_status_phrase_ok(st.code, st.phrase, st.phrase_len)) {
         violation(v, MSS_R_MS_STATUS_REASON, f->line, f->col,
                   apr_psprintf(v->rpool,
                                "reason phrase \"%s\" for %d; the registry "
@@ -1373,9 +1394,8 @@ static void response_end(mss_validator_t *v)
                                r->code));
     }
     /* MS-LOC-STATUS: RFC 4918 14.9 */
-    if (r->nlocation > 0 && r->nstatus > 0 && r->npropstat == 0
-        && r->code >= 0 && r->code != 201 && !(r->code >= 300
-                                              && r->code < 400)) {
+    if (r->nlocation > 0 && r->nstatus > 0 && r->npropstat == 0 && r->code >= 0
+        && r->code != 201 && !(r->code >= 300 && r->code < 400)) {
         violation(v, MSS_R_MS_LOC_STATUS, r->line, r->col,
                   apr_psprintf(v->rpool,
                                "DAV:location with status %d (RFC 4918 "
@@ -1414,8 +1434,8 @@ static void response_end(mss_validator_t *v)
 
         if (r->href != NULL && v->req_key != NULL) {
             int same;
-            char *k = mss_href_key(v->rpool, r->href, r->href_len, &v->origin,
-                                   &same);
+            char *k =
+                mss_href_key(v->rpool, r->href, r->href_len, &v->origin, &same);
 
             if (k != NULL) {
                 known = 1;
@@ -1430,8 +1450,7 @@ static void response_end(mss_validator_t *v)
                                    "2.3.1, RFC 6578 3.6)",
                                    v->method));
         }
-        else if (known && method_is(v, "REPORT")
-                 && !r->matches_within_limits) {
+        else if (known && method_is(v, "REPORT") && !r->matches_within_limits) {
             violation(v, MSS_R_MS_TRUNCATION_507, r->line, r->col,
                       "507 on the Request-URI without DAV:error/"
                       "DAV:number-of-matches-within-limits (RFC 6352 "
@@ -1556,8 +1575,7 @@ static void document_end(mss_validator_t *v)
                           apr_psprintf(v->pool,
                                        "empty multistatus in a %s 207 "
                                        "reports no outcome",
-                                       esc(v, v->method,
-                                           strlen(v->method))));
+                                       esc(v, v->method, strlen(v->method))));
         }
     }
 }
@@ -1565,8 +1583,8 @@ static void document_end(mss_validator_t *v)
 /* ---- public API --------------------------------------------------- */
 
 static const mss_xml_handlers_t handlers = {
-    on_start_document, on_doctype, on_declaration, on_start,
-    on_end,            on_text,    on_error};
+    on_start_document, on_doctype, on_declaration, on_start, on_end,
+    on_text,           on_error};
 
 static apr_table_t *copy_table(apr_pool_t *p, const apr_table_t *t)
 {
@@ -1603,27 +1621,25 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
     v->stack = apr_pcalloc(p, sizeof(frame_t) * (v->opts.max_depth + 1));
     v->text = apr_palloc(p, v->opts.max_text + 1);
 
-    v->method = apr_pstrdup(p, req->method != NULL ? req->method
-                                                   : "PROPFIND");
+    v->method = apr_pstrdup(p, req->method != NULL ? req->method : "PROPFIND");
     v->uri = apr_pstrdup(p, req->uri != NULL ? req->uri : "/");
     v->depth = req->depth != NULL ? apr_pstrdup(p, req->depth) : NULL;
     v->req_headers = copy_table(p, req->req_headers);
     v->resp_headers = copy_table(p, req->resp_headers);
     v->now = req->now != 0 ? req->now : apr_time_now();
-    mss_origin_from_host(&v->origin, p, req->scheme,
-                         req_header(v, "Host"));
+    mss_origin_from_host(&v->origin, p, req->scheme, req_header(v, "Host"));
     {
         int same;
 
-        v->req_key = mss_href_key(p, v->uri, strlen(v->uri), &v->origin,
-                                  &same);
+        v->req_key = mss_href_key(p, v->uri, strlen(v->uri), &v->origin, &same);
     }
 
     /* depth-noroot in effect: the legacy Depth values (RFC 8144 App. A),
      * or Prefer sent and Preference-Applied returned (RFC 8144 4, RFC 7240
      * 3: a server may ignore a preference) */
-    if (v->depth != NULL && (strcasecmp(v->depth, "1,noroot") == 0
-                             || strcasecmp(v->depth, "infinity,noroot") == 0)) {
+    if (v->depth != NULL
+        && (strcasecmp(v->depth, "1,noroot") == 0
+            || strcasecmp(v->depth, "infinity,noroot") == 0)) {
         v->noroot = 1;
     }
     else if (mss_list_has(req_header(v, "Prefer"), "depth-noroot", 1)
@@ -1680,8 +1696,8 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
     }
     body_start(v, 1);
     /* the first bytes, for the byte order mark (RFC 7303 3.2) */
-    while (v->nhead < sizeof(v->head) && v->nhead < (apr_size_t)v->bytes
-                                                         + len) {
+    while (v->nhead < sizeof(v->head)
+           && v->nhead < (apr_size_t)v->bytes + len) {
         v->head[v->nhead] = (unsigned char)buf[v->nhead - (apr_size_t)v->bytes];
         v->nhead++;
     }
@@ -1709,8 +1725,8 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
         body_start(v, v->bytes > 0);
         if (v->bytes == 0) {
             /* HDR-EMPTY-BODY: RFC 4918 13 */
-            doc_violation(v, MSS_R_HDR_EMPTY_BODY,
-                          sev_of(MSS_R_HDR_EMPTY_BODY), 0, 0,
+            doc_violation(v, MSS_R_HDR_EMPTY_BODY, sev_of(MSS_R_HDR_EMPTY_BODY),
+                          0, 0,
                           "207 with an empty body (RFC 4918 13: the "
                           "outcome is in the multistatus body)");
         }
@@ -1724,8 +1740,10 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
                 unsigned long col;
 
                 mss_xml_position(v->xml, &line, &col);
-                on_error(v, "the body ends before the root element is "
-                            "closed", line, col);
+                on_error(v,
+                         "the body ends before the root element is "
+                         "closed",
+                         line, col);
             }
             if (v->stop == MSS_OUTCOME_CLEAN) {
                 document_end(v);
@@ -1756,8 +1774,8 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
             res->outcome = MSS_OUTCOME_OVERFLOW;
         }
         else {
-            res->outcome = v->violations > 0 ? MSS_OUTCOME_VIOLATIONS
-                                             : MSS_OUTCOME_CLEAN;
+            res->outcome =
+                v->violations > 0 ? MSS_OUTCOME_VIOLATIONS : MSS_OUTCOME_CLEAN;
         }
     }
     return v->cb_status;

@@ -115,8 +115,7 @@ static void on_internal_subset(void *ctx, const xmlChar *name,
         return;
     }
     position(x->ctxt, &line, &col);
-    x->h->doctype(x->baton, name != NULL ? (const char *)name : "", line,
-                  col);
+    x->h->doctype(x->baton, name != NULL ? (const char *)name : "", line, col);
 }
 
 static void declaration(mss_xml_t *x, const char *what, const xmlChar *name)
@@ -193,11 +192,10 @@ static apr_off_t offset(const xmlParserCtxtPtr ctxt)
            + (apr_off_t)(ctxt->input->cur - ctxt->input->base);
 }
 
-static void on_start(void *ctx, const xmlChar *localname,
-                     const xmlChar *prefix, const xmlChar *URI,
-                     int nb_namespaces, const xmlChar **namespaces,
-                     int nb_attributes, int nb_defaulted,
-                     const xmlChar **attributes)
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                     const xmlChar *URI, int nb_namespaces,
+                     const xmlChar **namespaces, int nb_attributes,
+                     int nb_defaulted, const xmlChar **attributes)
 {
     mss_xml_t *x = X(ctx);
     unsigned long line;
@@ -218,8 +216,8 @@ static void on_start(void *ctx, const xmlChar *localname,
                 offset(x->ctxt), line, col);
 }
 
-static void on_end(void *ctx, const xmlChar *localname,
-                   const xmlChar *prefix, const xmlChar *URI)
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *URI)
 {
     mss_xml_t *x = X(ctx);
 

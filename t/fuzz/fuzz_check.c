@@ -35,12 +35,10 @@ static apr_status_t count(void *baton, const mss_violation_t *v)
     return APR_SUCCESS;
 }
 
-static const char *const methods[] = {"PROPFIND", "PROPPATCH", "DELETE",
-                                      "COPY",     "MOVE",      "LOCK",
-                                      "REPORT",   "SEARCH",    "MERGE",
-                                      "GET",      "MKCALENDAR", "FOO"};
-static const char *const depths[] = {NULL, "0", "1", "infinity",
-                                     "1,noroot"};
+static const char *const methods[] = {
+    "PROPFIND", "PROPPATCH", "DELETE", "COPY", "MOVE",       "LOCK",
+    "REPORT",   "SEARCH",    "MERGE",  "GET",  "MKCALENDAR", "FOO"};
+static const char *const depths[] = {NULL, "0", "1", "infinity", "1,noroot"};
 static const char *const types[] = {"application/xml; charset=\"utf-8\"",
                                     "text/xml", "text/html",
                                     "text/xml; charset=iso-8859-1"};
@@ -86,11 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_table_set(req.req_headers, "Host", "dav.example.com");
     if (sel & 0x08) {
         req.resp_headers = apr_table_make(pool, 2);
-        apr_table_set(req.resp_headers, "Content-Type",
-                      types[(sel >> 1) % 4]);
+        apr_table_set(req.resp_headers, "Content-Type", types[(sel >> 1) % 4]);
     }
-    if (mss_validator_create(&v, pool, &opts, &req, count, &n)
-        != APR_SUCCESS) {
+    if (mss_validator_create(&v, pool, &opts, &req, count, &n) != APR_SUCCESS) {
         abort();
     }
     if (mss_validator_feed(v, (const char *)data, split) != APR_SUCCESS

@@ -86,8 +86,9 @@ static const char *trim_ws(char *s)
         s++;
     }
     e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'
-                     || e[-1] == '\n')) {
+    while (
+        e > s
+        && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) {
         *--e = '\0';
     }
     return s;
@@ -208,8 +209,7 @@ static char *norm_expect(apr_pool_t *p, char *text)
     return out;
 }
 
-static const char *load_fixture(apr_pool_t *p, const char *xml,
-                                fixture_t *fx)
+static const char *load_fixture(apr_pool_t *p, const char *xml, fixture_t *fx)
 {
     char *req;
     char *exp;

@@ -16,7 +16,8 @@ typedef struct {
 
 static tap_t tap_state;
 
-__attribute__((unused)) static void tap_vprint(int pass, const char *fmt, va_list ap)
+__attribute__((unused)) static void tap_vprint(int pass, const char *fmt,
+                                               va_list ap)
 {
     tap_state.n++;
     if (!pass) {

@@ -91,8 +91,7 @@ int main(int argc, char **argv)
     memset(&c, 0, sizeof(c));
     res = check(p, &o, body_with(p, 6), &c, &rv);
     ok(rv == APR_SUCCESS && c.n == 5 && res.violations == 6
-           && res.suppressed == 1
-           && res.outcome == MSS_OUTCOME_VIOLATIONS,
+           && res.suppressed == 1 && res.outcome == MSS_OUTCOME_VIOLATIONS,
        "6 violations at violations=5: 5 reported, 1 suppressed");
 
     /* the report callback's error stops the run and comes back */
@@ -116,8 +115,8 @@ int main(int argc, char **argv)
 
     /* malformed: outcome malformed, the count of bytes still complete */
     memset(&c, 0, sizeof(c));
-    res = check(p, &o, "<D:multistatus xmlns:D=\"DAV:\"><D:response>&x;",
-                &c, &rv);
+    res = check(p, &o, "<D:multistatus xmlns:D=\"DAV:\"><D:response>&x;", &c,
+                &rv);
     ok(rv == APR_SUCCESS && res.outcome == MSS_OUTCOME_MALFORMED
            && res.bytes == 45 && c.n == 1,
        "malformed body: one XML-WELLFORMED, outcome malformed, bytes %ld",

@@ -95,15 +95,13 @@ int main(int argc, char **argv)
             apr_pool_destroy(p);
             continue;
         }
-        if (!ok(run_fixture(p, &fx, 0, &whole, &res_whole),
-                "%s runs", name)) {
+        if (!ok(run_fixture(p, &fx, 0, &whole, &res_whole), "%s runs", name)) {
             apr_pool_destroy(p);
             continue;
         }
         got = sorted(p, whole.brief);
         want = sorted(p, fx.expect);
-        if (!ok(strcmp(got, want) == 0, "%s reports what .expect says",
-                name)) {
+        if (!ok(strcmp(got, want) == 0, "%s reports what .expect says", name)) {
             diag("expected:\n%s# got:\n%s# full report:\n%s", want, got,
                  whole.full);
         }
@@ -120,15 +118,15 @@ int main(int argc, char **argv)
             if (strcmp(t.full, whole.full) != 0) {
                 same = 0;
                 bad_k = k;
-                diag("split at %lu:\n%s# whole:\n%s", (unsigned long)k,
-                     t.full, whole.full);
+                diag("split at %lu:\n%s# whole:\n%s", (unsigned long)k, t.full,
+                     whole.full);
             }
             apr_pool_destroy(sp);
         }
         ok(same, "%s: split at each of %lu offsets gives the same report%s",
            name, (unsigned long)fx.len + 1,
-           same ? "" : apr_psprintf(p, " (differs at %lu)",
-                                    (unsigned long)bad_k));
+           same ? ""
+                : apr_psprintf(p, " (differs at %lu)", (unsigned long)bad_k));
 
         /* coverage bookkeeping: t/data/<RULE-ID>/... */
         for (r = 0; r < MSS_RULE_COUNT; r++) {

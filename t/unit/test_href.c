@@ -24,7 +24,7 @@ static const form_t forms[] = {
     {"./a", MSS_HREF_RELATIVE},
     {"?q", MSS_HREF_RELATIVE},
     {"#f", MSS_HREF_RELATIVE},
-    {"a:b", MSS_HREF_ABSOLUTE}, /* scheme "a" */
+    {"a:b", MSS_HREF_ABSOLUTE},  /* scheme "a" */
     {"1a:b", MSS_HREF_RELATIVE}, /* a scheme starts with ALPHA */
     {"", MSS_HREF_EMPTY},
 };
@@ -40,19 +40,19 @@ static const hkey_t keys[] = {
     {"/c/a.txt", "/c/a.txt", 1},
     {"http://dav.example.com/c/a.txt", "/c/a.txt", 1},
     {"HTTP://DAV.Example.COM:80/c/a.txt", "/c/a.txt", 1},
-    {"http://dav.example.com", "/", 1},        /* empty path is "/" */
+    {"http://dav.example.com", "/", 1}, /* empty path is "/" */
     {"http://dav.example.com:8080/c/", "http://dav.example.com:8080/c/", 0},
     {"https://dav.example.com/c/", "https://dav.example.com/c/", 0},
     {"http://other.example/c/", "http://other.example/c/", 0},
     {"/c/%7euser/%c3%bc", "/c/~user/%C3%BC", 1}, /* 2.3, 6.2.2.2 */
-    {"/c/a%2Fb", "/c/a%2Fb", 1},                /* reserved stays */
+    {"/c/a%2Fb", "/c/a%2Fb", 1},                 /* reserved stays */
     {"/c/a%2fb", "/c/a%2Fb", 1},
-    {"/c/./sub/../a.txt", "/c/a.txt", 1},       /* 5.2.4 */
-    {"/c/%2E%2E/x", "/x", 1},                   /* %2E is "." */
+    {"/c/./sub/../a.txt", "/c/a.txt", 1}, /* 5.2.4 */
+    {"/c/%2E%2E/x", "/x", 1},             /* %2E is "." */
     {"/c/..", "/", 1},
     {"/c/sub/..", "/c/", 1},
-    {"/c/?q=../x", "/c/?q=../x", 1},            /* query untouched */
-    {"/%", "/%", 1},                            /* stray % kept */
+    {"/c/?q=../x", "/c/?q=../x", 1}, /* query untouched */
+    {"/%", "/%", 1},                 /* stray % kept */
     {"a/b", NULL, 1},
     {"//dav.example.com/x", NULL, 1},
     {"urn:uuid:x", NULL, 1},
@@ -66,7 +66,7 @@ typedef struct {
 
 static const scope_t scopes[] = {
     {"/c/", "/c/", MSS_SCOPE_SELF},
-    {"/c", "/c/", MSS_SCOPE_SELF},   /* slash variant (rules.md A20) */
+    {"/c", "/c/", MSS_SCOPE_SELF}, /* slash variant (rules.md A20) */
     {"/c/", "/c", MSS_SCOPE_SELF},
     {"/c/a", "/c/", MSS_SCOPE_CHILD},
     {"/c/a/", "/c/", MSS_SCOPE_CHILD},

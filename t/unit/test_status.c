@@ -19,23 +19,23 @@ typedef struct {
 static const case_t cases[] = {
     {"HTTP/1.1 200 OK", 1, 200, "OK"},
     {"HTTP/1.0 404 Not Found", 1, 404, "Not Found"},
-    {"HTTP/1.1 200 ", 1, 200, ""},          /* phrase optional, SP kept */
+    {"HTTP/1.1 200 ", 1, 200, ""}, /* phrase optional, SP kept */
     {"HTTP/1.1 999 Custom", 1, 999, "Custom"},
     {"HTTP/1.1 207 Multi-Status", 1, 207, "Multi-Status"},
     {"HTTP/1.1 200 \xc3\x9c", 1, 200, "\xc3\x9c"}, /* obs-text */
-    {"HTTP/1.1 200 a\tb", 1, 200, "a\tb"},  /* HTAB allowed */
-    {"HTTP/1.1 200", 0, 200, NULL},         /* no SP after the code */
+    {"HTTP/1.1 200 a\tb", 1, 200, "a\tb"},         /* HTAB allowed */
+    {"HTTP/1.1 200", 0, 200, NULL},                /* no SP after the code */
     {"200 OK", 0, 200, NULL},
-    {"http/1.1 200 OK", 0, 200, NULL},      /* HTTP is case-sensitive */
+    {"http/1.1 200 OK", 0, 200, NULL}, /* HTTP is case-sensitive */
     {"HTTP/2 200", 0, 200, NULL},
     {"HTTP/2 200 OK", 0, 200, NULL},
-    {" HTTP/1.1 200 OK", 0, 200, NULL},     /* surrounding whitespace */
-    {"HTTP/1.1 200 OK\n", 0, 200, NULL},    /* LF is not a phrase char */
+    {" HTTP/1.1 200 OK", 0, 200, NULL},  /* surrounding whitespace */
+    {"HTTP/1.1 200 OK\n", 0, 200, NULL}, /* LF is not a phrase char */
     {"\n  HTTP/1.1 404\n", 0, 404, NULL},
-    {"HTTP/1.1 20 OK", 0, -1, NULL},        /* no 3-digit code */
+    {"HTTP/1.1 20 OK", 0, -1, NULL}, /* no 3-digit code */
     {"OK", 0, -1, NULL},
     {"", 0, -1, NULL},
-    {"200 or 404", 0, -1, NULL},            /* ambiguous */
+    {"200 or 404", 0, -1, NULL}, /* ambiguous */
     {"HTTP/1.1 1000 X", 0, -1, NULL},
     {"HTTP/1.1 102 Processing", 1, 102, "Processing"},
 };
@@ -48,17 +48,17 @@ typedef struct {
 
 static const phrase_t phrases[] = {
     {200, "OK", 1},
-    {200, "ok", 1},                 /* case-insensitive */
-    {200, "", 1},                   /* empty: optional (RFC 9112 4) */
+    {200, "ok", 1}, /* case-insensitive */
+    {200, "", 1},   /* empty: optional (RFC 9112 4) */
     {200, "Not Found", 0},
-    {207, "Multistatus", 0},        /* rules.md MS-STATUS-REASON */
+    {207, "Multistatus", 0}, /* rules.md MS-STATUS-REASON */
     {207, "Multi-Status", 1},
-    {404, "Resource not found", 0}, /* RFC 6352 8.7.1 wording */
+    {404, "Resource not found", 0},       /* RFC 6352 8.7.1 wording */
     {413, "Request Entity Too Large", 1}, /* httpd's phrase */
     {413, "Content Too Large", 1},
     {414, "Request-URI Too Long", 1},
     {422, "Unprocessable Entity", 1},
-    {418, "I'm a teapot", 1},       /* unregistered code: anything */
+    {418, "I'm a teapot", 1}, /* unregistered code: anything */
     {299, "Whatever", 1},
     {424, "Failed Dependency", 1},
     {507, "Insufficient Storage", 1},
@@ -105,16 +105,14 @@ int main(int argc, char **argv)
                    && memcmp(st.phrase, c->phrase, st.phrase_len) == 0;
         }
         if (!ok(pass, "status '%s': syntax %d code %d",
-                show(c->in, sbuf, sizeof(sbuf)), c->syntax_ok,
-                c->code)) {
+                show(c->in, sbuf, sizeof(sbuf)), c->syntax_ok, c->code)) {
             diag("got syntax %d code %d", st.syntax_ok, st.code);
         }
     }
     for (i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {
         const phrase_t *c = &phrases[i];
 
-        ok(mss_status_phrase_ok(c->code, c->phrase, strlen(c->phrase))
-               == c->ok,
+        ok(mss_status_phrase_ok(c->code, c->phrase, strlen(c->phrase)) == c->ok,
            "reason '%d %s' acceptable: %d", c->code,
            show(c->phrase, sbuf, sizeof(sbuf)), c->ok);
     }
