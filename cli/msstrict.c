@@ -42,6 +42,7 @@ static void usage(FILE *f)
         "                [--scheme http|https] [--propstat-methods LIST]\n"
         "                [--mode log|rewrite|reject]\n"
         "                [--rule ID=off|log|fix|reject]... [--limits SPEC]\n"
+        "                [--status CODE] [--map /BACKEND/=/FRONTEND/]...\n"
         "                [--json] [-o OUT] [--list-rules] [FILE|-]\n"
         "\n"
         "Checks one HTTP 207 Multi-Status body against RFC 4918.\n"
@@ -61,6 +62,11 @@ static void usage(FILE *f)
         "                     in this build yet\n"
         "  --rule ID=ACTION   per-rule override: off, log, fix, reject\n"
         "  --limits SPEC      depth=N text=N response=N violations=N\n"
+        "  --status CODE      the response's HTTP status (default 207; 409\n"
+        "                     checks an RFC 2518 LOCK multistatus)\n"
+        "  --map /BE/=/FE/    a back-end path prefix a reverse proxy maps\n"
+        "                     to a front-end one (MS-HREF-PROXY-MAP);\n"
+        "                     repeatable\n"
         "  --json             one JSON object per violation\n"
         "  --list-rules       print the rule table and exit\n"
         "Exit: 0 clean, 1 violations, 2 usage or I/O error, 3 rejected.\n",
@@ -204,6 +210,8 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         {"mode", required_argument, NULL, 'M'},
         {"rule", required_argument, NULL, 'R'},
         {"limits", required_argument, NULL, 'L'},
+        {"status", required_argument, NULL, 'S'},
+        {"map", required_argument, NULL, 'X'},
         {"json", no_argument, NULL, 'j'},
         {"list-rules", no_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
@@ -332,6 +340,28 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             }
             break;
         }
+        case 'S': {
+            char *end = NULL;
+            long st = strtol(optarg, &end, 10);
+
+            if (end == optarg || *end != '\0' || st < 100 || st > 599) {
+                return fail_usage("--status: '%s' is not an HTTP status code",
+                                  optarg);
+            }
+            req.status = (int)st;
+            break;
+        }
+        case 'X':
+            if (strchr(optarg, '=') == NULL || optarg[0] != '/'
+                || strpbrk(optarg, " \t") != NULL) {
+                return fail_usage("--map: '%s' is not /BACKEND/=/FRONTEND/",
+                                  optarg);
+            }
+            opts.proxy_map =
+                opts.proxy_map == NULL
+                    ? optarg
+                    : apr_pstrcat(pool, opts.proxy_map, " ", optarg, NULL);
+            break;
         case 'j':
             cli.json = 1;
             break;

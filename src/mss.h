@@ -105,6 +105,7 @@ typedef struct {
     const char *depth;         /* raw Depth header value, NULL = absent */
     apr_table_t *req_headers;  /* Host, Destination, Prefer, Brief, ... */
     apr_table_t *resp_headers; /* NULL = not known: HDR-* rules skipped */
+    int status;                /* HTTP status of the response; 0 = 207 */
     int proxied;               /* response came from mod_proxy */
     apr_time_t now;            /* 0 = apr_time_now(); for Expires checks */
 } mss_request_t;
@@ -122,6 +123,9 @@ typedef struct {
     /* methods whose 207 may use propstat; space or comma separated.
      * NULL = "PROPFIND PROPPATCH REPORT SEARCH". */
     const char *propstat_methods;
+    /* back-end to front-end path prefixes behind a reverse proxy, as
+     * "FROM=TO" pairs separated by spaces (MS-HREF-PROXY-MAP), or NULL */
+    const char *proxy_map;
     unsigned char rule_action[MSS_RULE_COUNT]; /* mss_action_e */
     apr_size_t max_depth;
     apr_size_t max_text;

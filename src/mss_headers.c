@@ -5,6 +5,7 @@
  * 5.6.7).  Pure functions.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -146,8 +147,8 @@ int mss_list_has(const char *value, const char *tok, int with_arg)
             while (r < ee && ows(*r)) {
                 r++;
             }
-            if (r == ee) {
-                return 1;
+            if (r == ee || *r == ';') {
+                return 1; /* bare, or with parameters (RFC 7240 2) */
             }
             if (with_arg && *r == '=') {
                 return 1;
@@ -204,70 +205,92 @@ long mss_cc_delta(const char *value, const char *tok)
     return -1;
 }
 
-apr_time_t mss_http_date(const char *s)
+static int month_of(const char *m)
 {
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr",
                                          "May", "Jun", "Jul", "Aug",
                                          "Sep", "Oct", "Nov", "Dec"};
+    int i;
+
+    for (i = 0; i < 12; i++) {
+        if (strcmp(m, months[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Seconds since the epoch, or 0 when the fields are out of range. */
+static apr_time_t from_fields(int year, int mon, int day, int hh, int mm,
+                              int ss)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    apr_int64_t days = 0;
+    int y;
+    int i;
+
+    if (mon < 0 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60
+        || year < 1970 || year > 9999) {
+        return 0;
+    }
+    for (y = 1970; y < year; y++) {
+        days += leap(y) ? 366 : 365;
+    }
+    for (i = 0; i < mon; i++) {
+        days += mdays[i] + (i == 1 && leap(year) ? 1 : 0);
+    }
+    days += day - 1;
+    return apr_time_from_sec(((days * 24 + hh) * 60 + mm) * 60 + ss);
+}
+
+apr_time_t mss_http_date(const char *s)
+{
+    char wday[16];
+    char mon[4];
     int day;
-    int mon = -1;
     int year;
     int hh;
     int mm;
     int ss;
-    int i;
-    apr_int64_t days;
-    int y;
-    char mbuf[4];
+    int n = 0;
+    const char *comma;
 
-    /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
-    if (s == NULL || strlen(s) < 29 || s[3] != ',' || s[4] != ' ') {
+    if (s == NULL) {
         return 0;
     }
-    memcpy(mbuf, s + 8, 3);
-    mbuf[3] = '\0';
-    for (i = 0; i < 12; i++) {
-        if (strcmp(mbuf, months[i]) == 0) {
-            mon = i;
-        }
+    /* RFC 9110 5.6.7: IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT" */
+    if (sscanf(s, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", wday, &day, mon, &year,
+               &hh, &mm, &ss, &n)
+            == 7
+        && n > 0 && s[n] == '\0') {
+        return from_fields(year, month_of(mon), day, hh, mm, ss);
     }
-    if (mon < 0 || !isdigit((unsigned char)s[5])
-        || !isdigit((unsigned char)s[6]) || s[7] != ' ' || s[11] != ' '
-        || s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' '
-        || strncmp(s + 26, "GMT", 3) != 0) {
-        return 0;
+    /* obsolete RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"; a two-digit
+     * year more than 50 years ahead is in the past */
+    comma = strchr(s, ',');
+    n = 0;
+    if (comma != NULL
+        && sscanf(comma + 1, " %2d-%3[A-Za-z]-%2d %2d:%2d:%2d GMT%n", &day, mon,
+                  &year, &hh, &mm, &ss, &n)
+               == 6
+        && n > 0 && comma[1 + n] == '\0') {
+        year += year < 70 ? 2000 : 1900;
+        return from_fields(year, month_of(mon), day, hh, mm, ss);
     }
-    for (i = 12; i < 16; i++) {
-        if (!isdigit((unsigned char)s[i])) {
-            return 0;
-        }
+    /* obsolete asctime: "Sun Nov  6 08:49:37 1994" */
+    n = 0;
+    if (sscanf(s, "%3s %3s %2d %2d:%2d:%2d %4d%n", wday, mon, &day, &hh, &mm,
+               &ss, &year, &n)
+            == 7
+        && n > 0 && s[n] == '\0') {
+        return from_fields(year, month_of(mon), day, hh, mm, ss);
     }
-    day = (s[5] - '0') * 10 + (s[6] - '0');
-    year = atoi(s + 12);
-    hh = (s[17] - '0') * 10 + (s[18] - '0');
-    mm = (s[20] - '0') * 10 + (s[21] - '0');
-    ss = (s[23] - '0') * 10 + (s[24] - '0');
-    if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 || year < 1970) {
-        return 0;
-    }
-    /* days since 1970-01-01 */
-    days = 0;
-    for (y = 1970; y < year; y++) {
-        days += ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 366 : 365;
-    }
-    {
-        static const int mdays[] = {31, 28, 31, 30, 31, 30,
-                                    31, 31, 30, 31, 30, 31};
-        for (i = 0; i < mon; i++) {
-            days += mdays[i];
-            if (i == 1
-                && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0)) {
-                days++;
-            }
-        }
-    }
-    days += day - 1;
-    return apr_time_from_sec(((days * 24 + hh) * 60 + mm) * 60 + ss);
+    return 0;
 }
 
 const char *mss_charset_norm(apr_pool_t *p, const char *name)
@@ -288,12 +311,21 @@ const char *mss_charset_norm(apr_pool_t *p, const char *name)
         *o++ = (char)tolower((unsigned char)*s);
     }
     *o = '\0';
+    /* IANA character-set aliases of ISO-8859-1 and US-ASCII */
+    if (strcmp(n, "csutf8") == 0) {
+        return "utf8";
+    }
     if (strcmp(n, "latin1") == 0 || strcmp(n, "l1") == 0
-        || strcmp(n, "isoir100") == 0 || strcmp(n, "cp819") == 0) {
+        || strcmp(n, "isoir100") == 0 || strcmp(n, "cp819") == 0
+        || strcmp(n, "ibm819") == 0 || strcmp(n, "csisolatin1") == 0
+        || strcmp(n, "iso88591:1987") == 0) {
         return "iso88591";
     }
     if (strcmp(n, "ascii") == 0 || strcmp(n, "usascii") == 0
-        || strcmp(n, "iso646us") == 0) {
+        || strcmp(n, "iso646us") == 0 || strcmp(n, "csascii") == 0
+        || strcmp(n, "ansix3.41968") == 0 || strcmp(n, "isoir6") == 0
+        || strcmp(n, "us") == 0 || strcmp(n, "ibm367") == 0
+        || strcmp(n, "cp367") == 0) {
         return "usascii";
     }
     return n;

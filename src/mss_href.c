@@ -348,3 +348,92 @@ mss_scope_e mss_href_scope(const char *k, const char *r)
     }
     return MSS_SCOPE_DESCENDANT;
 }
+
+void mss_origin_of(mss_origin_t *o, apr_pool_t *p, const char *uri)
+{
+    size_t len = strlen(uri);
+    size_t sl = scheme_len(uri, len);
+    const char *auth;
+    const char *end;
+    char *scheme;
+
+    memset(o, 0, sizeof(*o));
+    if (sl == 0 || len < sl + 3 || uri[sl + 1] != '/' || uri[sl + 2] != '/') {
+        return;
+    }
+    scheme = apr_pstrmemdup(p, uri, sl);
+    mss_lower(scheme);
+    if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+        return;
+    }
+    auth = uri + sl + 3;
+    end = auth + strcspn(auth, "/?#");
+    mss_origin_from_host(o, p, scheme,
+                         apr_pstrmemdup(p, auth, (size_t)(end - auth)));
+}
+
+/* The path of an absolute URI or absolute path (query and fragment cut),
+ * for use as a base; "/" when there is none. */
+static const char *base_path(apr_pool_t *p, const char *base)
+{
+    size_t len;
+    size_t sl;
+    const char *path = base;
+
+    if (base == NULL) {
+        return "/";
+    }
+    len = strlen(base);
+    sl = scheme_len(base, len);
+    if (sl > 0 && len >= sl + 3 && base[sl + 1] == '/' && base[sl + 2] == '/') {
+        path = base + sl + 3;
+        path += strcspn(path, "/?#");
+    }
+    if (*path != '/') {
+        return "/";
+    }
+    return apr_pstrmemdup(p, path, strcspn(path, "?#"));
+}
+
+char *mss_resolve_key(apr_pool_t *p, const char *ref, const char *base,
+                      const mss_origin_t *origin, int *same_origin)
+{
+    const char *s = ref;
+    size_t len = strlen(ref);
+    const char *bp;
+    const char *slash;
+    char *abs;
+
+    *same_origin = 1;
+    mss_trim(&s, &len);
+    switch (mss_href_form(s, len)) {
+    case MSS_HREF_EMPTY:
+        return NULL;
+    case MSS_HREF_ABSOLUTE:
+    case MSS_HREF_PATH_ABSOLUTE:
+        return mss_href_key(p, s, len, origin, same_origin);
+    case MSS_HREF_NETWORK_PATH:
+        /* RFC 3986 5.2.2: the base's scheme */
+        abs = apr_pstrcat(
+            p,
+            origin != NULL && origin->scheme != NULL ? origin->scheme : "http",
+            ":", apr_pstrmemdup(p, s, len), NULL);
+        return mss_href_key(p, abs, strlen(abs), origin, same_origin);
+    case MSS_HREF_RELATIVE:
+        break;
+    }
+    /* RFC 3986 5.2.2-5.2.3 for a relative path, "?query" or "#frag" */
+    bp = base_path(p, base);
+    if (s[0] == '#') {
+        abs = apr_pstrdup(p, bp);
+    }
+    else if (s[0] == '?') {
+        abs = apr_pstrcat(p, bp, apr_pstrmemdup(p, s, len), NULL);
+    }
+    else {
+        slash = strrchr(bp, '/');
+        abs = apr_pstrcat(p, apr_pstrmemdup(p, bp, (size_t)(slash - bp) + 1),
+                          apr_pstrmemdup(p, s, len), NULL);
+    }
+    return mss_href_key(p, abs, strlen(abs), origin, same_origin);
+}

@@ -64,6 +64,17 @@ void mss_trim(const char **s, size_t *len);
 char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
                    const mss_origin_t *origin, int *same_origin);
 
+/**
+ * The key of a reference that may also be relative (an RFC 2518-era
+ * href): resolved against @p base (RFC 3986 5.2; NULL = "/") first.
+ * NULL when it cannot be keyed (not http(s), empty).
+ */
+char *mss_resolve_key(apr_pool_t *p, const char *ref, const char *base,
+                      const mss_origin_t *origin, int *same_origin);
+
+/** The origin of an absolute http(s) URI (scheme NULL otherwise). */
+void mss_origin_of(mss_origin_t *o, apr_pool_t *p, const char *uri);
+
 typedef enum {
     MSS_SCOPE_SELF,
     MSS_SCOPE_CHILD,
@@ -77,6 +88,20 @@ mss_scope_e mss_href_scope(const char *k, const char *r);
 /** Build the effective origin from a scheme and a Host header value. */
 void mss_origin_from_host(mss_origin_t *o, apr_pool_t *p, const char *scheme,
                           const char *host);
+
+/* ---- digest sets (mss_hset.c) ------------------------------------- */
+
+typedef struct mss_hset_t mss_hset_t;
+
+/** 64-bit digest of a string (never 0). */
+apr_uint64_t mss_digest(const char *s, apr_size_t len);
+/** Digest of an expanded name {uri}local (uri may be NULL). */
+apr_uint64_t mss_digest_name(const char *uri, const char *local);
+mss_hset_t *mss_hset_make(apr_pool_t *p);
+/** Add @p h; 1 when it was new. */
+int mss_hset_add(mss_hset_t *s, apr_uint64_t h);
+int mss_hset_has(const mss_hset_t *s, apr_uint64_t h);
+apr_size_t mss_hset_count(const mss_hset_t *s);
 
 /* ---- header values (mss_headers.c) --------------------------------- */
 
@@ -143,7 +168,7 @@ typedef struct {
                         unsigned long line, unsigned long col);
     /* @p offset: bytes of (decoded) input consumed so far; the difference
      * between two events measures the markup and text between them */
-    void (*start)(void *baton, const char *uri, const char *local,
+    void (*start)(void *baton, const char *uri, const char *local, int nattrs,
                   apr_off_t offset, unsigned long line, unsigned long col);
     void (*end)(void *baton, apr_off_t offset);
     void (*text)(void *baton, const char *s, apr_size_t len);

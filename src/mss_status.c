@@ -8,6 +8,7 @@
  * (rules.md MS-STATUS-SYNTAX): surrounding whitespace is not part of a
  * status-line.
  */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -185,21 +186,53 @@ const char *mss_status_reason(int code)
     return NULL;
 }
 
+/* Equal ignoring case, surrounding SP/HTAB and the length of runs of
+ * SP/HTAB (rules.md A7: compare trimmed text; clients SHOULD ignore the
+ * phrase anyway, RFC 9112 4). */
+static int phrase_eq(const char *reg, const char *p, size_t len)
+{
+    size_t i = 0;
+
+    while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t')) {
+        len--;
+    }
+    while (i < len && (p[i] == ' ' || p[i] == '\t')) {
+        i++;
+    }
+    while (*reg != '\0' && i < len) {
+        if (*reg == ' ') {
+            if (p[i] != ' ' && p[i] != '\t') {
+                return 0;
+            }
+            while (i < len && (p[i] == ' ' || p[i] == '\t')) {
+                i++;
+            }
+            reg++;
+            continue;
+        }
+        if (tolower((unsigned char)*reg) != tolower((unsigned char)p[i])) {
+            return 0;
+        }
+        reg++;
+        i++;
+    }
+    return *reg == '\0' && i == len;
+}
+
 int mss_status_phrase_ok(int code, const char *phrase, size_t len)
 {
     size_t i;
     int registered = 0;
 
-    if (len == 0) {
-        return 1;
+    if (mss_is_xml_space(phrase, len)) {
+        return 1; /* empty: optional (RFC 9112 4) */
     }
     for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
         if (reasons[i].code != code) {
             continue;
         }
         registered = 1;
-        if (strlen(reasons[i].phrase) == len
-            && strncasecmp(reasons[i].phrase, phrase, len) == 0) {
+        if (phrase_eq(reasons[i].phrase, phrase, len)) {
             return 1;
         }
     }

@@ -22,7 +22,7 @@
 
 #include <apr_strings.h>
 
-#include "mss_private.h"
+#include "mss_state.h"
 
 #define DAV_NS "DAV:"
 #define CALDAV_NS "urn:ietf:params:xml:ns:caldav"
@@ -183,6 +183,23 @@ static const char *const carddav_conditions[] = {
     "supported-collation",
     NULL};
 
+/* Conditions whose definition names the status they go with: RFC 4918 16
+ * ("Use with"), RFC 3744 7.1.1 (need-privileges: 403), RFC 6578 3.6 and
+ * RFC 6352 8.6.2 (number-of-matches-within-limits: 507).  Conditions that
+ * RFC 3253 and others reuse with 403 or 409 alike are not listed. */
+static const struct {
+    const char *name;
+    int code;
+} use_with[] = {{"lock-token-submitted", 423},
+                {"no-conflicting-lock", 423},
+                {"lock-token-matches-request-uri", 409},
+                {"no-external-entities", 403},
+                {"preserved-live-properties", 409},
+                {"propfind-finite-depth", 403},
+                {"need-privileges", 403},
+                {"number-of-matches-within-limits", 507},
+                {NULL, 0}};
+
 static int in_list(const char *const *l, const char *s)
 {
     for (; *l != NULL; l++) {
@@ -207,7 +224,8 @@ typedef enum {
     C_RESPONSE,    /* a top-level response */
     C_PROPSTAT,
     C_PROP,
-    C_VALUE, /* inside a property: a value, never checked */
+    C_PROPERTY, /* a property element: its name, whether it has a value */
+    C_VALUE,    /* inside a property: a value, never checked */
     C_ERROR,
     C_CONDITION, /* a child of error */
     C_TEXT,      /* href, status, responsedescription, sync-token */
@@ -223,7 +241,7 @@ typedef struct {
     unsigned char role; /* T_* for C_TEXT children */
 } move_t;
 
-enum { T_NONE, T_HREF, T_STATUS, T_DESC, T_TOKEN };
+enum { T_NONE, T_HREF, T_STATUS, T_DESC, T_TOKEN, T_CHREF };
 
 #define OK(c)                                                                  \
     {                                                                          \
@@ -314,122 +332,6 @@ static const move_t model[C__COUNT][E__COUNT] =
             },
 };
 
-/* ---- state -------------------------------------------------------- */
-
-typedef struct {
-    unsigned char ctx;  /* ctx_e */
-    unsigned char elem; /* elem_e */
-    unsigned char role; /* T_* */
-    unsigned char text; /* non-whitespace text seen directly inside */
-    unsigned long line;
-    unsigned long col;
-    unsigned int children; /* child elements */
-    unsigned int hrefs;    /* DAV:href children */
-    int lts;               /* a DAV:lock-token-submitted condition */
-} frame_t;
-
-typedef struct pending_t {
-    mss_rule_e rule;
-    mss_severity_e sev;
-    unsigned long line;
-    unsigned long col;
-    const char *msg;
-    struct pending_t *next;
-} pending_t;
-
-/* Counters of the propstat being parsed. */
-typedef struct {
-    unsigned int nprop;
-    unsigned int nstatus;
-    int code;
-    int error_conditions; /* conditions inside its DAV:error */
-    unsigned long line;
-    unsigned long col;
-} propstat_t;
-
-/* Counters of the top-level response being parsed. */
-typedef struct {
-    unsigned long index;
-    unsigned long line;
-    unsigned long col;
-    apr_off_t start; /* input offset after its start tag */
-    unsigned int nhref;
-    unsigned int nhref_nonempty;
-    unsigned int nstatus;
-    unsigned int npropstat;
-    unsigned int nerror;
-    unsigned int ndesc;
-    unsigned int nlocation;
-    unsigned int location_hrefs;
-    unsigned long dup_line[4]; /* first repeat of status/error/desc/loc */
-    unsigned long dup_col[4];
-    int code;             /* response-level status code, -1 unknown */
-    int error_conditions; /* conditions in response-level DAV:error */
-    int matches_within_limits;
-    const char *href; /* first non-empty href (trimmed) */
-    apr_size_t href_len;
-    pending_t *head;
-    pending_t *tail;
-} response_t;
-
-struct mss_validator_t {
-    apr_pool_t *pool;
-    apr_pool_t *rpool; /* per-response scratch, cleared per response */
-    mss_options_t opts;
-    mss_report_fn report;
-    void *baton;
-    mss_xml_t *xml;
-    apr_status_t cb_status; /* first error from the report callback */
-
-    /* request facts */
-    const char *method;
-    const char *uri;
-    const char *depth;
-    apr_table_t *req_headers;
-    apr_table_t *resp_headers;
-    apr_time_t now;
-    mss_origin_t origin;
-    const char *req_key; /* canonical key of the Request-URI, or NULL */
-    int noroot;          /* depth-noroot in effect (RFC 8144 4, App. A) */
-    int propstat_ok;     /* method may use propstat (rules.md 3.2) */
-
-    /* body facts */
-    int started; /* first byte seen: header rules done */
-    apr_off_t bytes;
-    unsigned char head[4];
-    apr_size_t nhead;
-    int scan_ascii; /* text/xml without charset: look for non-ASCII */
-    int non_ascii;
-    const char *media_type;
-    const char *charset;
-
-    /* parse state */
-    const char *dav_uri; /* the parser's interned "DAV:" */
-    frame_t *stack;
-    apr_size_t depth_now;
-    int root_ok; /* the root is {DAV:}multistatus */
-    int root_seen;
-    unsigned int root_desc;
-    int in_response;
-    int in_propstat;
-    response_t resp;
-    propstat_t ps;
-    unsigned long responses;
-    char *text;
-    apr_size_t text_len;
-    int text_over;
-
-    /* outcome */
-    mss_outcome_e stop; /* MALFORMED or OVERFLOW once checking stopped */
-    int limit_hit;
-    unsigned long stop_line;
-    unsigned long stop_col;
-    apr_size_t violations;
-    apr_size_t reported;
-    apr_size_t suppressed;
-    int finished;
-};
-
 static int is_dav(mss_validator_t *v, const char *uri)
 {
     /* libxml2 interns namespace names in the parser's dictionary, so one
@@ -507,12 +409,20 @@ static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
 }
 
 /* A document-level violation, reported at once. */
-static void doc_violation(mss_validator_t *v, mss_rule_e rule,
-                          mss_severity_e sev, unsigned long line,
-                          unsigned long col, const char *msg)
+void mss_v_doc(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+               unsigned long line, unsigned long col, const char *msg)
 {
     if (rule_enabled(v, rule)) {
         emit(v, rule, sev, 0, NULL, 0, line, col, msg);
+    }
+}
+
+void mss_v_at(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+              unsigned long index, unsigned long line, unsigned long col,
+              const char *msg)
+{
+    if (rule_enabled(v, rule)) {
+        emit(v, rule, sev, index, NULL, 0, line, col, msg);
     }
 }
 
@@ -522,9 +432,9 @@ static mss_severity_e sev_of(mss_rule_e rule)
 }
 
 /* A violation inside the current response: queued until its end. */
-static void resp_violation(mss_validator_t *v, mss_rule_e rule,
-                           mss_severity_e sev, unsigned long line,
-                           unsigned long col, const char *msg)
+void mss_v_violation_sev(mss_validator_t *v, mss_rule_e rule,
+                         mss_severity_e sev, unsigned long line,
+                         unsigned long col, const char *msg)
 {
     pending_t *pv;
 
@@ -532,7 +442,7 @@ static void resp_violation(mss_validator_t *v, mss_rule_e rule,
         return;
     }
     if (!v->in_response) {
-        doc_violation(v, rule, sev, line, col, msg);
+        mss_v_doc(v, rule, sev, line, col, msg);
         return;
     }
     pv = apr_palloc(v->rpool, sizeof(*pv));
@@ -552,10 +462,10 @@ static void resp_violation(mss_validator_t *v, mss_rule_e rule,
 }
 
 /* Where a violation is reported: in the response, or for the document. */
-static void violation(mss_validator_t *v, mss_rule_e rule, unsigned long line,
-                      unsigned long col, const char *msg)
+void mss_v_violation(mss_validator_t *v, mss_rule_e rule, unsigned long line,
+                     unsigned long col, const char *msg)
 {
-    resp_violation(v, rule, sev_of(rule), line, col, msg);
+    mss_v_violation_sev(v, rule, sev_of(rule), line, col, msg);
 }
 
 static void flush_response(mss_validator_t *v)
@@ -605,12 +515,28 @@ static const char *resp_header(const mss_validator_t *v, const char *name)
                                    : NULL;
 }
 
-static int method_is(const mss_validator_t *v, const char *m)
+/* A list-valued field: every field line of that name, joined with ", "
+ * (RFC 9110 5.2, 5.3). */
+static const char *resp_list(const mss_validator_t *v, const char *name)
+{
+    return v->resp_headers != NULL
+               ? apr_table_getm(v->pool, v->resp_headers, name)
+               : NULL;
+}
+
+static const char *req_list(const mss_validator_t *v, const char *name)
+{
+    return v->req_headers != NULL
+               ? apr_table_getm(v->pool, v->req_headers, name)
+               : NULL;
+}
+
+int mss_v_method_is(const mss_validator_t *v, const char *m)
 {
     return strcmp(v->method, m) == 0;
 }
 
-static const char *esc(mss_validator_t *v, const char *s, apr_size_t len)
+const char *mss_v_esc(mss_validator_t *v, const char *s, apr_size_t len)
 {
     return mss_escape(v->rpool, s, len, 128);
 }
@@ -642,15 +568,14 @@ static void header_rules(mss_validator_t *v, int has_body)
         const char *mt = v->media_type;
 
         if (mt == NULL) {
-            doc_violation(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
-                          "207 body without a Content-Type (RFC 4918 8.2: "
-                          "application/xml or text/xml)");
+            mss_v_doc(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
+                      "207 body without a Content-Type (RFC 4918 8.2: "
+                      "application/xml or text/xml)");
         }
         else if (strcmp(mt, "text/xml") == 0) {
-            doc_violation(v, MSS_R_HDR_CT_APPXML, sev_of(MSS_R_HDR_CT_APPXML),
-                          0, 0,
-                          "Content-Type text/xml is deprecated; "
-                          "application/xml SHOULD be used (RFC 4918 8.2)");
+            mss_v_doc(v, MSS_R_HDR_CT_APPXML, sev_of(MSS_R_HDR_CT_APPXML), 0, 0,
+                      "Content-Type text/xml is deprecated; "
+                      "application/xml SHOULD be used (RFC 4918 8.2)");
             if (v->charset == NULL) {
                 v->scan_ascii = 1;
             }
@@ -660,51 +585,51 @@ static void header_rules(mss_validator_t *v, int has_body)
 
             if (strncmp(mt, "application/", 12) == 0 && n > 4
                 && strcmp(mt + n - 4, "+xml") == 0) {
-                doc_violation(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
-                              apr_psprintf(v->pool,
-                                           "Content-Type %s is not named "
-                                           "by RFC 4918 8.2",
-                                           esc(v, mt, n)));
+                mss_v_doc(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
+                          apr_psprintf(v->pool,
+                                       "Content-Type %s is not named "
+                                       "by RFC 4918 8.2",
+                                       mss_v_esc(v, mt, n)));
             }
             else {
-                doc_violation(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
-                              apr_psprintf(v->pool,
-                                           "Content-Type %s is not an XML "
-                                           "media type (RFC 4918 8.2)",
-                                           esc(v, mt, n)));
+                mss_v_doc(v, MSS_R_HDR_CT_XML, MSS_SEV_WARN, 0, 0,
+                          apr_psprintf(v->pool,
+                                       "Content-Type %s is not an XML "
+                                       "media type (RFC 4918 8.2)",
+                                       mss_v_esc(v, mt, n)));
             }
         }
     }
 
     /* HDR-LOCATION: RFC 4918 13.1, RFC 3253 11.2 */
-    if (method_is(v, "MERGE")) {
+    if (mss_v_method_is(v, "MERGE")) {
         if (resp_header(v, "Location") == NULL) {
-            doc_violation(v, MSS_R_HDR_LOCATION, MSS_SEV_INFO, 0, 0,
-                          "MERGE 207 without Location (RFC 3253 11.2 "
-                          "requires it)");
+            mss_v_doc(v, MSS_R_HDR_LOCATION, MSS_SEV_INFO, 0, 0,
+                      "MERGE 207 without Location (RFC 3253 11.2 "
+                      "requires it)");
         }
     }
     else if (resp_header(v, "Location") != NULL) {
-        doc_violation(v, MSS_R_HDR_LOCATION, MSS_SEV_INFO, 0, 0,
-                      "Location on a 207 has no defined meaning "
-                      "(RFC 4918 13.1)");
+        mss_v_doc(v, MSS_R_HDR_LOCATION, MSS_SEV_INFO, 0, 0,
+                  "Location on a 207 has no defined meaning "
+                  "(RFC 4918 13.1)");
     }
 
-    cc = resp_header(v, "Cache-Control");
+    cc = resp_list(v, "Cache-Control");
     /* HDR-DELTAV-NOCACHE: RFC 3253 7.1, 8.2, 11.2 */
-    if ((method_is(v, "UPDATE") || method_is(v, "LABEL")
-         || method_is(v, "MERGE"))
+    if ((mss_v_method_is(v, "UPDATE") || mss_v_method_is(v, "LABEL")
+         || mss_v_method_is(v, "MERGE"))
         && !mss_list_has(cc, "no-cache", 0)) {
-        doc_violation(v, MSS_R_HDR_DELTAV_NOCACHE,
-                      sev_of(MSS_R_HDR_DELTAV_NOCACHE), 0, 0,
-                      apr_psprintf(v->pool,
-                                   "%s 207 without Cache-Control: no-cache "
-                                   "(RFC 3253)",
-                                   v->method));
+        mss_v_doc(v, MSS_R_HDR_DELTAV_NOCACHE, sev_of(MSS_R_HDR_DELTAV_NOCACHE),
+                  0, 0,
+                  apr_psprintf(v->pool,
+                               "%s 207 without Cache-Control: no-cache "
+                               "(RFC 3253)",
+                               v->method));
     }
 
     /* PF-NO-CACHE: RFC 4918 9.1, the results SHOULD NOT be cached */
-    if (method_is(v, "PROPFIND")) {
+    if (mss_v_method_is(v, "PROPFIND")) {
         const char *why = NULL;
         long ma = mss_cc_delta(cc, "max-age");
         long sma = mss_cc_delta(cc, "s-maxage");
@@ -721,7 +646,10 @@ static void header_rules(mss_validator_t *v, int has_body)
         else if (mss_list_has(cc, "immutable", 0)) {
             why = "Cache-Control: immutable";
         }
-        else if ((exp = resp_header(v, "Expires")) != NULL) {
+        else if (ma < 0 && sma < 0
+                 && (exp = resp_header(v, "Expires")) != NULL) {
+            /* RFC 9111 5.3: max-age (and s-maxage) override Expires; an
+             * invalid date means "already expired" */
             apr_time_t t = mss_http_date(exp);
 
             if (t > v->now) {
@@ -729,11 +657,11 @@ static void header_rules(mss_validator_t *v, int has_body)
             }
         }
         if (why != NULL) {
-            doc_violation(v, MSS_R_PF_NO_CACHE, sev_of(MSS_R_PF_NO_CACHE), 0, 0,
-                          apr_psprintf(v->pool,
-                                       "PROPFIND 207 made cacheable by %s "
-                                       "(RFC 4918 9.1)",
-                                       why));
+            mss_v_doc(v, MSS_R_PF_NO_CACHE, sev_of(MSS_R_PF_NO_CACHE), 0, 0,
+                      apr_psprintf(v->pool,
+                                   "PROPFIND 207 made cacheable by %s "
+                                   "(RFC 4918 9.1)",
+                                   why));
         }
     }
 }
@@ -781,41 +709,46 @@ static void on_start_document(void *baton, const char *declared)
     /* HDR-CHARSET: RFC 7303 3.2 orders BOM, charset, declaration; they
      * should not disagree */
     if (bom != NULL && param != NULL && !charset_compatible(bom, param)) {
-        doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
-                      apr_psprintf(v->pool,
-                                   "byte order mark says %s but the "
-                                   "charset parameter says %s",
-                                   bom,
-                                   esc(v, v->charset, strlen(v->charset))));
+        mss_v_doc(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
+                  apr_psprintf(v->pool,
+                               "byte order mark says %s but the "
+                               "charset parameter says %s",
+                               bom,
+                               mss_v_esc(v, v->charset, strlen(v->charset))));
     }
     else if (bom != NULL && decl != NULL && !charset_compatible(bom, decl)) {
-        doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
-                      apr_psprintf(v->pool,
-                                   "byte order mark says %s but the XML "
-                                   "declaration says %s",
-                                   bom, esc(v, declared, strlen(declared))));
+        mss_v_doc(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
+                  apr_psprintf(v->pool,
+                               "byte order mark says %s but the XML "
+                               "declaration says %s",
+                               bom, mss_v_esc(v, declared, strlen(declared))));
     }
     else if (param != NULL && decl != NULL
              && !charset_compatible(param, decl)) {
-        doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
-                      apr_psprintf(v->pool,
-                                   "charset parameter %s disagrees with "
-                                   "the XML declaration's %s (RFC 7303 3.2)",
-                                   esc(v, v->charset, strlen(v->charset)),
-                                   esc(v, declared, strlen(declared))));
+        mss_v_doc(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
+                  apr_psprintf(v->pool,
+                               "charset parameter %s disagrees with "
+                               "the XML declaration's %s (RFC 7303 3.2)",
+                               mss_v_esc(v, v->charset, strlen(v->charset)),
+                               mss_v_esc(v, declared, strlen(declared))));
     }
 
     /* HDR-ENCODING-UTF: RFC 4918 19; the effective encoding by RFC 7303
      * 3.2 precedence */
     eff = bom != NULL ? bom : param != NULL ? param : decl;
+    if (bom == NULL && v->resp_headers == NULL) {
+        /* headers unknown: an unseen charset parameter would override the
+         * declaration (RFC 7303 3.2), so the encoding is not known */
+        eff = NULL;
+    }
     if (eff != NULL && strcmp(eff, "utf8") != 0 && strncmp(eff, "utf16", 5) != 0
         && strcmp(eff, "usascii") != 0) {
-        doc_violation(v, MSS_R_HDR_ENCODING_UTF, sev_of(MSS_R_HDR_ENCODING_UTF),
-                      0, 0,
-                      apr_psprintf(v->pool,
-                                   "body encoding %s is neither UTF-8 nor "
-                                   "UTF-16 (RFC 4918 19)",
-                                   esc(v, eff, strlen(eff))));
+        mss_v_doc(v, MSS_R_HDR_ENCODING_UTF, sev_of(MSS_R_HDR_ENCODING_UTF), 0,
+                  0,
+                  apr_psprintf(v->pool,
+                               "body encoding %s is neither UTF-8 nor "
+                               "UTF-16 (RFC 4918 19)",
+                               mss_v_esc(v, eff, strlen(eff))));
     }
 }
 
@@ -826,11 +759,11 @@ static void on_doctype(void *baton, const char *name, unsigned long line,
 {
     mss_validator_t *v = baton;
 
-    doc_violation(v, MSS_R_XML_NO_DTD, sev_of(MSS_R_XML_NO_DTD), line, col,
-                  apr_psprintf(v->pool,
-                               "DOCTYPE %s: recipients MUST NOT validate "
-                               "against a DTD (RFC 4918 17)",
-                               esc(v, name, strlen(name))));
+    mss_v_doc(v, MSS_R_XML_NO_DTD, sev_of(MSS_R_XML_NO_DTD), line, col,
+              apr_psprintf(v->pool,
+                           "DOCTYPE %s: recipients MUST NOT validate "
+                           "against a DTD (RFC 4918 17)",
+                           mss_v_esc(v, name, strlen(name))));
 }
 
 static void on_declaration(void *baton, const char *what, const char *name,
@@ -839,11 +772,11 @@ static void on_declaration(void *baton, const char *what, const char *name,
     mss_validator_t *v = baton;
 
     abandon_response(v);
-    doc_violation(v, MSS_R_XML_NO_DTD, sev_of(MSS_R_XML_NO_DTD), line, col,
-                  apr_psprintf(v->pool,
-                               "%s %s in the DOCTYPE: never expanded or "
-                               "applied (RFC 4918 20.6); checking stopped",
-                               what, esc(v, name, strlen(name))));
+    mss_v_doc(v, MSS_R_XML_NO_DTD, sev_of(MSS_R_XML_NO_DTD), line, col,
+              apr_psprintf(v->pool,
+                           "%s %s in the DOCTYPE: never expanded or "
+                           "applied (RFC 4918 20.6); checking stopped",
+                           what, mss_v_esc(v, name, strlen(name))));
     stop_checking(v, MSS_OUTCOME_MALFORMED, line, col);
 }
 
@@ -853,12 +786,11 @@ static void on_error(void *baton, const char *msg, unsigned long line,
     mss_validator_t *v = baton;
 
     abandon_response(v);
-    doc_violation(v, MSS_R_XML_WELLFORMED, sev_of(MSS_R_XML_WELLFORMED), line,
-                  col,
-                  apr_psprintf(v->pool,
-                               "not well-formed: %s; checking stopped "
-                               "(RFC 4918 8.2)",
-                               esc(v, msg, strlen(msg))));
+    mss_v_doc(v, MSS_R_XML_WELLFORMED, sev_of(MSS_R_XML_WELLFORMED), line, col,
+              apr_psprintf(v->pool,
+                           "not well-formed: %s; checking stopped "
+                           "(RFC 4918 8.2)",
+                           mss_v_esc(v, msg, strlen(msg))));
     stop_checking(v, MSS_OUTCOME_MALFORMED, line, col);
 }
 
@@ -870,24 +802,19 @@ static void limit(mss_validator_t *v, unsigned long line, unsigned long col,
     v->limit_hit = 1;
     if (stop) {
         abandon_response(v);
-        doc_violation(v, MSS_R_RW_LIMITS, MSS_SEV_WARN, line, col, msg);
+        mss_v_doc(v, MSS_R_RW_LIMITS, MSS_SEV_WARN, line, col, msg);
         stop_checking(v, MSS_OUTCOME_OVERFLOW, line, col);
     }
     else {
-        violation(v, MSS_R_RW_LIMITS, line, col, msg);
+        mss_v_violation(v, MSS_R_RW_LIMITS, line, col, msg);
     }
 }
 
 /* The current response's size so far (from the end of its start tag to
  * @p offset); 0 when over the limit.  Checked at element boundaries only,
  * where the offset does not depend on how the body was split. */
-static int resp_size(mss_validator_t *v, apr_off_t offset, unsigned long line,
-                     unsigned long col)
+static int resp_over(mss_validator_t *v, unsigned long line, unsigned long col)
 {
-    if (!v->in_response
-        || offset - v->resp.start <= (apr_off_t)v->opts.max_response) {
-        return 1;
-    }
     limit(v, line, col,
           apr_psprintf(v->pool,
                        "response %lu is larger than response=%" APR_SIZE_T_FMT
@@ -896,6 +823,12 @@ static int resp_size(mss_validator_t *v, apr_off_t offset, unsigned long line,
           1);
     return 0;
 }
+
+/* Checked on every element: the comparison stays inline. */
+#define resp_size(v, offset, line, col)                                        \
+    (!(v)->in_response                                                         \
+     || (offset) - (v)->resp.start <= (apr_off_t)(v)->opts.max_response        \
+     || resp_over((v), (line), (col)))
 
 static void response_begin(mss_validator_t *v, unsigned long line,
                            unsigned long col)
@@ -911,7 +844,8 @@ static void response_begin(mss_validator_t *v, unsigned long line,
 }
 
 static void on_start(void *baton, const char *uri, const char *local,
-                     apr_off_t offset, unsigned long line, unsigned long col)
+                     int nattrs, apr_off_t offset, unsigned long line,
+                     unsigned long col)
 {
     mss_validator_t *v = baton;
     elem_e id;
@@ -933,15 +867,56 @@ static void on_start(void *baton, const char *uri, const char *local,
     }
     parent = v->depth_now > 0 ? &v->stack[v->depth_now - 1] : NULL;
     if (parent != NULL
-        && (parent->ctx == C_PROP || parent->ctx == C_VALUE
+        && (parent->ctx == C_PROPERTY || parent->ctx == C_VALUE
             || parent->ctx == C_IGNORE)) {
         /* property values and ignored subtrees: nothing to check, only
-         * the depth to track (the hot path of a PROPFIND body) */
+         * the depth to track (the hot path of a PROPFIND body); but a
+         * DAV:collection in DAV:resourcetype marks a collection
+         * (MS-HREF-COLLECTION-SLASH) */
         parent->children++;
+        if (parent->restype && is_dav(v, uri) && local[0] == 'c'
+            && strcmp(local, "collection") == 0) {
+            v->ps.collection = 1;
+        }
         f = &v->stack[v->depth_now++];
         f->ctx = parent->ctx == C_IGNORE ? C_IGNORE : C_VALUE;
+        f->restype = 0;
         f->line = line;
         f->col = col;
+        return;
+    }
+    if (parent != NULL && parent->ctx == C_PROP) {
+        /* a property: RFC 4918 14.18, prop holds property-name elements */
+        int dav = is_dav(v, uri);
+
+        parent->children++;
+        f = &v->stack[v->depth_now++];
+        f->ctx = C_PROPERTY;
+        f->children = 0;
+        f->text = 0;
+        f->attrs = nattrs > 0;
+        f->restype =
+            dav && local[0] == 'r' && strcmp(local, "resourcetype") == 0;
+        f->local = local;
+        f->line = line;
+        f->col = col;
+        v->ps.properties++;
+        if (dav && local[0] == 'l' && strcmp(local, "lockdiscovery") == 0) {
+            v->ps.lockdiscovery++;
+        }
+        if (f->restype) {
+            v->ps.restype = 1;
+        }
+        if (v->prop_once && v->in_response) {
+            prop_name_t *pn;
+
+            if (v->ps.names == NULL) {
+                v->ps.names = apr_array_make(v->rpool, 16, sizeof(prop_name_t));
+            }
+            pn = &APR_ARRAY_PUSH(v->ps.names, prop_name_t);
+            pn->uri = uri;
+            pn->local = local;
+        }
         return;
     }
     id = classify(
@@ -956,13 +931,13 @@ static void on_start(void *baton, const char *uri, const char *local,
             mv.ctx = C_MULTISTATUS;
         }
         else {
-            doc_violation(
+            mss_v_doc(
                 v, MSS_R_XML_ROOT, sev_of(MSS_R_XML_ROOT), line, col,
                 apr_psprintf(v->pool,
                              "root element is {%s}%s, not "
                              "{DAV:}multistatus",
-                             uri != NULL ? esc(v, uri, strlen(uri)) : "",
-                             esc(v, local, strlen(local))));
+                             uri != NULL ? mss_v_esc(v, uri, strlen(uri)) : "",
+                             mss_v_esc(v, local, strlen(local))));
         }
     }
     else {
@@ -981,26 +956,39 @@ static void on_start(void *baton, const char *uri, const char *local,
         case C_ERROR:
             mv.ctx = C_CONDITION;
             break;
+        case C_CONDITION:
+            /* an href inside a condition (RFC 4918 16 lock-token-submitted
+             * and no-conflicting-lock hold href elements): #PCDATA too */
+            if (id == E_HREF) {
+                mv.ctx = C_TEXT;
+                mv.role = T_CHREF;
+                if (parent->lts) {
+                    parent->hrefs++;
+                }
+            }
+            break;
         case C_TEXT:
             /* MS-PCDATA-ONLY: RFC 4918 14.7, 14.25, 14.28, 17 */
             if (parent->role == T_DESC && id == E_ERROR) {
                 mv.ctx = C_ERROR;
-                violation(v, MSS_R_MS_ERR_IN_DESCRIPTION, line, col,
-                          "DAV:error inside responsedescription (the RFC "
-                          "3253 1.6 placement); RFC 4918 14.5 puts it "
-                          "beside");
+                mss_v_violation(v, MSS_R_MS_ERR_IN_DESCRIPTION, line, col,
+                                "DAV:error inside responsedescription (the RFC "
+                                "3253 1.6 placement); RFC 4918 14.5 puts it "
+                                "beside");
             }
             else if (parent->role != T_TOKEN) {
                 mv.ctx = C_IGNORE;
-                violation(v, MSS_R_MS_PCDATA_ONLY, line, col,
-                          apr_psprintf(v->rpool,
-                                       "element <%s> inside DAV:%s, which "
-                                       "holds text only",
-                                       esc(v, local, strlen(local)),
-                                       parent->role == T_HREF ? "href"
-                                       : parent->role == T_STATUS
-                                           ? "status"
-                                           : "responsedescription"));
+                mss_v_violation(
+                    v, MSS_R_MS_PCDATA_ONLY, line, col,
+                    apr_psprintf(
+                        v->rpool,
+                        "element <%s> inside DAV:%s, which "
+                        "holds text only",
+                        mss_v_esc(v, local, strlen(local)),
+                        (parent->role == T_HREF || parent->role == T_CHREF)
+                            ? "href"
+                        : parent->role == T_STATUS ? "status"
+                                                   : "responsedescription"));
             }
             break;
         default:
@@ -1014,7 +1002,7 @@ static void on_start(void *baton, const char *uri, const char *local,
                 msg = apr_psprintf(v->rpool,
                                    "condition %s directly inside DAV:%s; "
                                    "RFC 4918 16 puts it inside DAV:error",
-                                   esc(v, local, strlen(local)),
+                                   mss_v_esc(v, local, strlen(local)),
                                    parent->ctx == C_RESPONSE ? "response"
                                                              : "propstat");
             }
@@ -1027,20 +1015,20 @@ static void on_start(void *baton, const char *uri, const char *local,
                                    "DAV:%s is not defined at this place "
                                    "(RFC 4918 17: DAV: names SHOULD NOT be "
                                    "used unless an RFC defines them)",
-                                   esc(v, local, strlen(local)));
+                                   mss_v_esc(v, local, strlen(local)));
             }
             else {
                 msg = apr_psprintf(v->rpool,
                                    "DAV:%s directly inside multistatus "
                                    "(RFC 4918 14.16)",
-                                   esc(v, local, strlen(local)));
+                                   mss_v_esc(v, local, strlen(local)));
             }
-            violation(v, r, line, col, msg);
+            mss_v_violation(v, r, line, col, msg);
             if (r == MSS_R_MS_MULTISTATUS_CHILDREN && id == E_ERROR) {
                 /* MS-ERR-PLACEMENT (b): RFC 4918 16 */
-                violation(v, MSS_R_MS_ERR_PLACEMENT, line, col,
-                          "DAV:error directly inside multistatus belongs "
-                          "to no response (RFC 4918 16)");
+                mss_v_violation(v, MSS_R_MS_ERR_PLACEMENT, line, col,
+                                "DAV:error directly inside multistatus belongs "
+                                "to no response (RFC 4918 16)");
             }
         }
     }
@@ -1092,11 +1080,24 @@ static void on_start(void *baton, const char *uri, const char *local,
             }
         }
         if (parent != NULL && parent->ctx == C_ERROR) {
+            const char **cname =
+                v->in_propstat ? &v->ps.cond_name : &v->resp.cond_name;
+            int *ccode = v->in_propstat ? &v->ps.cond_code : &v->resp.cond_code;
+            int i;
+
             if (v->in_propstat) {
                 v->ps.error_conditions++;
             }
             else {
                 v->resp.error_conditions++;
+            }
+            for (i = 0; *cname == NULL && use_with[i].name != NULL
+                        && uri != NULL && strcmp(uri, DAV_NS) == 0;
+                 i++) {
+                if (strcmp(local, use_with[i].name) == 0) {
+                    *cname = use_with[i].name;
+                    *ccode = use_with[i].code;
+                }
             }
         }
         break;
@@ -1116,9 +1117,17 @@ static void on_start(void *baton, const char *uri, const char *local,
         if (parent->ctx == C_MULTISTATUS && f->role == T_DESC) {
             /* MS-MULTISTATUS-CHILDREN (a): RFC 4918 14.16 */
             if (++v->root_desc == 2) {
-                violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, line, col,
-                          "more than one responsedescription in "
-                          "multistatus (RFC 4918 14.16)");
+                mss_v_violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, line, col,
+                                "more than one responsedescription in "
+                                "multistatus (RFC 4918 14.16)");
+            }
+        }
+        else if (parent->ctx == C_MULTISTATUS && f->role == T_TOKEN) {
+            /* RFC 6578 6.4: sync-token? */
+            if (++v->root_tokens == 2) {
+                mss_v_violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, line, col,
+                                "more than one sync-token in multistatus "
+                                "(RFC 6578 6.4)");
             }
         }
         else if (parent->ctx == C_RESPONSE) {
@@ -1136,10 +1145,6 @@ static void on_start(void *baton, const char *uri, const char *local,
         }
         break;
     case C_IGNORE:
-        if (parent != NULL && parent->ctx == C_CONDITION && parent->lts
-            && id == E_HREF) {
-            parent->hrefs++;
-        }
         break;
     default:
         break;
@@ -1175,6 +1180,7 @@ static void on_text(void *baton, const char *s, apr_size_t len)
     case C_RESPONSE:
     case C_PROPSTAT:
     case C_PROP:
+    case C_PROPERTY:
     case C_ERROR:
     case C_LOCATION:
         if (!f->text && !mss_is_xml_space(s, len)) {
@@ -1190,54 +1196,58 @@ static void on_text(void *baton, const char *s, apr_size_t len)
 static int status_checks(mss_validator_t *v, const frame_t *f)
 {
     mss_status_t st;
-    const char *raw = esc(v, v->text, v->text_len);
+/* the RAW value, escaped for a message (only when there is one) */
+#define RAW mss_v_esc(v, v->text, v->text_len)
 
     mss_status_parse(v->text, v->text_len, &st);
     if (!st.syntax_ok) {
-        violation(v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col,
-                  st.code >= 0
-                      ? apr_psprintf(v->rpool,
-                                     "\"%s\" is not an HTTP status-line "
-                                     "(RFC 4918 14.28; code %03d)",
-                                     raw, st.code)
-                      : apr_psprintf(v->rpool,
-                                     "\"%s\" is not an HTTP status-line and "
-                                     "holds no single status code "
-                                     "(RFC 4918 14.28)",
-                                     raw));
+        mss_v_violation(
+            v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col,
+            st.code >= 0 ? apr_psprintf(v->rpool,
+                                        "\"%s\" is not an HTTP status-line "
+                                        "(RFC 4918 14.28; code %03d)",
+                                        RAW, st.code)
+                         : apr_psprintf(v->rpool,
+                                        "\"%s\" is not an HTTP status-line and "
+                                        "holds no single status code "
+                                        "(RFC 4918 14.28)",
+                                        RAW));
     }
     if (st.code < 0) {
         return -1;
     }
     if (st.code < 100 || st.code > 599) {
-        violation(v, MSS_R_MS_STATUS_RANGE, f->line, f->col,
-                  apr_psprintf(v->rpool,
-                               "status code %03d is outside 100-599 "
-                               "(RFC 9110 15)",
-                               st.code));
+        mss_v_violation(v, MSS_R_MS_STATUS_RANGE, f->line, f->col,
+                        apr_psprintf(v->rpool,
+                                     "status code %03d is outside 100-599 "
+                                     "(RFC 9110 15)",
+                                     st.code));
     }
     else if (st.code < 200) {
-        violation(v, MSS_R_MS_STATUS_1XX, f->line, f->col,
-                  apr_psprintf(v->rpool,
-                               "1xx status %d SHOULD NOT be recorded in a "
-                               "multistatus (RFC 4918 13)",
-                               st.code));
+        mss_v_violation(
+            v, MSS_R_MS_STATUS_1XX, f->line, f->col,
+            apr_psprintf(v->rpool,
+                         "1xx status %d SHOULD NOT be recorded in a "
+                         "multistatus (RFC 4918 13)",
+                         st.code));
     }
     else if (st.code == 207) {
-        violation(v, MSS_R_MS_STATUS_207_NESTED, f->line, f->col,
-                  "207 inside a multistatus: multistatus does not nest "
-                  "(RFC 4918 13)");
+        mss_v_violation(v, MSS_R_MS_STATUS_207_NESTED, f->line, f->col,
+                        "207 inside a multistatus: multistatus does not nest "
+                        "(RFC 4918 13)");
     }
     if (st.syntax_ok
         && !mss_status_phrase_ok(st.code, st.phrase, st.phrase_len)) {
-        violation(v, MSS_R_MS_STATUS_REASON, f->line, f->col,
-                  apr_psprintf(v->rpool,
-                               "reason phrase \"%s\" for %d; the registry "
-                               "says \"%s\"",
-                               esc(v, st.phrase, st.phrase_len), st.code,
-                               mss_status_reason(st.code)));
+        mss_v_violation(
+            v, MSS_R_MS_STATUS_REASON, f->line, f->col,
+            apr_psprintf(v->rpool,
+                         "reason phrase \"%s\" for %d; the registry "
+                         "says \"%s\"",
+                         mss_v_esc(v, st.phrase, st.phrase_len), st.code,
+                         mss_status_reason(st.code)));
     }
     return st.code;
+#undef RAW
 }
 
 static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
@@ -1269,8 +1279,23 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
         return;
     }
     /* an href */
+    if (!v->text_over
+        && (parent->ctx == C_RESPONSE || parent->ctx == C_LOCATION)) {
+        mss_href_checks(v, s, len, parent->ctx == C_LOCATION, f->line, f->col);
+    }
     mss_trim(&s, &len);
     if (parent->ctx == C_RESPONSE) {
+        href_t *h;
+
+        if (v->resp.hrefs == NULL) {
+            v->resp.hrefs = apr_array_make(v->rpool, 2, sizeof(href_t));
+        }
+        h = &APR_ARRAY_PUSH(v->resp.hrefs, href_t);
+        h->s = apr_pstrmemdup(v->rpool, s, len);
+        h->len = len;
+        h->line = f->line;
+        h->col = f->col;
+        h->checked = !v->text_over;
         v->resp.nhref++;
         if (len > 0 || v->text_over) {
             v->resp.nhref_nonempty++;
@@ -1284,18 +1309,19 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
         mss_href_form_e form = mss_href_form(s, len);
 
         parent->hrefs++;
-        if (v->in_response && !v->in_propstat) {
+        if (v->in_response && !v->in_propstat && (len > 0 || v->text_over)) {
+            /* a target for MS-LOC-3XX: an empty href names none */
             v->resp.location_hrefs++;
         }
         /* MS-LOC-HREF-FORM: RFC 4918 14.9, 8.3; RFC 7231 7.1.2 */
         if (!v->text_over && form != MSS_HREF_ABSOLUTE
             && form != MSS_HREF_PATH_ABSOLUTE) {
-            violation(v, MSS_R_MS_LOC_HREF_FORM, f->line, f->col,
-                      apr_psprintf(v->rpool,
-                                   "location href \"%s\" is neither an "
-                                   "absolute URI nor an absolute path "
-                                   "(RFC 4918 8.3, 14.9)",
-                                   esc(v, s, len)));
+            mss_v_violation(v, MSS_R_MS_LOC_HREF_FORM, f->line, f->col,
+                            apr_psprintf(v->rpool,
+                                         "location href \"%s\" is neither an "
+                                         "absolute URI nor an absolute path "
+                                         "(RFC 4918 8.3, 14.9)",
+                                         mss_v_esc(v, s, len)));
         }
     }
 }
@@ -1304,32 +1330,44 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
 {
     /* MS-PROPSTAT-CONTENT: RFC 4918 14.22 */
     if (v->ps.nprop != 1) {
-        violation(v, MSS_R_MS_PROPSTAT_CONTENT, f->line, f->col,
-                  v->ps.nprop == 0
-                      ? "propstat without DAV:prop (RFC 4918 14.22)"
-                      : apr_psprintf(v->rpool,
-                                     "propstat with %u DAV:prop elements "
-                                     "(RFC 4918 14.22: exactly one)",
-                                     v->ps.nprop));
+        mss_v_violation(v, MSS_R_MS_PROPSTAT_CONTENT, f->line, f->col,
+                        v->ps.nprop == 0
+                            ? "propstat without DAV:prop (RFC 4918 14.22)"
+                            : apr_psprintf(v->rpool,
+                                           "propstat with %u DAV:prop elements "
+                                           "(RFC 4918 14.22: exactly one)",
+                                           v->ps.nprop));
     }
     if (v->ps.nstatus != 1) {
-        violation(v, MSS_R_MS_PROPSTAT_CONTENT, f->line, f->col,
-                  v->ps.nstatus == 0
-                      ? "propstat without DAV:status (RFC 4918 14.22)"
-                      : apr_psprintf(v->rpool,
-                                     "propstat with %u DAV:status elements "
-                                     "(RFC 4918 14.22: exactly one)",
-                                     v->ps.nstatus));
+        mss_v_violation(
+            v, MSS_R_MS_PROPSTAT_CONTENT, f->line, f->col,
+            v->ps.nstatus == 0
+                ? "propstat without DAV:status (RFC 4918 14.22)"
+                : apr_psprintf(v->rpool,
+                               "propstat with %u DAV:status elements "
+                               "(RFC 4918 14.22: exactly one)",
+                               v->ps.nstatus));
     }
     /* MS-ERR-STATUS-PAIRING: RFC 4918 16 */
-    if (v->ps.error_conditions > 0 && v->ps.code >= 200 && v->ps.code < 300) {
-        violation(v, MSS_R_MS_ERR_STATUS_PAIRING, f->line, f->col,
-                  apr_psprintf(v->rpool,
-                               "precondition/postcondition beside status "
-                               "%d in a propstat (RFC 4918 16: conditions "
-                               "go with failures)",
-                               v->ps.code));
+    if (v->ps.cond_name != NULL && v->ps.code >= 300
+        && v->ps.code != v->ps.cond_code) {
+        mss_v_violation(v, MSS_R_MS_ERR_STATUS_PAIRING, f->line, f->col,
+                        apr_psprintf(v->rpool,
+                                     "%s goes with %d, here with %d (RFC "
+                                     "4918 16)",
+                                     v->ps.cond_name, v->ps.cond_code,
+                                     v->ps.code));
     }
+    if (v->ps.error_conditions > 0 && v->ps.code >= 200 && v->ps.code < 300) {
+        mss_v_violation(
+            v, MSS_R_MS_ERR_STATUS_PAIRING, f->line, f->col,
+            apr_psprintf(v->rpool,
+                         "precondition/postcondition beside status "
+                         "%d in a propstat (RFC 4918 16: conditions "
+                         "go with failures)",
+                         v->ps.code));
+    }
+    mss_method_propstat(v);
     v->in_propstat = 0;
 }
 
@@ -1349,93 +1387,105 @@ static void response_end(mss_validator_t *v)
 
     /* MS-HREF-REQUIRED: RFC 4918 13, 14.24 */
     if (r->nhref_nonempty == 0) {
-        violation(v, MSS_R_MS_HREF_REQUIRED, r->line, r->col,
-                  r->nhref == 0 ? "response without DAV:href (RFC 4918 13)"
-                                : "response whose DAV:href is empty "
-                                  "(RFC 4918 13)");
+        mss_v_violation(v, MSS_R_MS_HREF_REQUIRED, r->line, r->col,
+                        r->nhref == 0
+                            ? "response without DAV:href (RFC 4918 13)"
+                            : "response whose DAV:href is empty "
+                              "(RFC 4918 13)");
     }
     /* MS-RESPONSE-FORM: RFC 4918 14.24 */
     if (r->nstatus > 0 && r->npropstat > 0) {
-        violation(v, MSS_R_MS_RESPONSE_FORM, r->line, r->col,
-                  "response has both DAV:status and DAV:propstat "
-                  "(RFC 4918 14.24)");
+        mss_v_violation(v, MSS_R_MS_RESPONSE_FORM, r->line, r->col,
+                        "response has both DAV:status and DAV:propstat "
+                        "(RFC 4918 14.24)");
     }
     else if (r->nstatus == 0 && r->npropstat == 0) {
-        violation(v, MSS_R_MS_RESPONSE_FORM, r->line, r->col,
-                  "response has neither DAV:status nor DAV:propstat "
-                  "(RFC 4918 14.24)");
+        mss_v_violation(v, MSS_R_MS_RESPONSE_FORM, r->line, r->col,
+                        "response has neither DAV:status nor DAV:propstat "
+                        "(RFC 4918 14.24)");
     }
     /* MS-MULTI-HREF: RFC 4918 14.24 */
     if (r->nhref >= 2 && r->npropstat > 0) {
-        violation(v, MSS_R_MS_MULTI_HREF, r->line, r->col,
-                  apr_psprintf(v->rpool,
-                               "%u hrefs in a propstat-form response "
-                               "(RFC 4918 14.24: extra hrefs only with "
-                               "status)",
-                               r->nhref));
+        mss_v_violation(v, MSS_R_MS_MULTI_HREF, r->line, r->col,
+                        apr_psprintf(v->rpool,
+                                     "%u hrefs in a propstat-form response "
+                                     "(RFC 4918 14.24: extra hrefs only with "
+                                     "status)",
+                                     r->nhref));
     }
     /* MS-RESPONSE-SINGLETONS: RFC 4918 14.24 */
     for (i = 0; i < 4; i++) {
         if (counts[i] > 1) {
-            violation(v, MSS_R_MS_RESPONSE_SINGLETONS, r->dup_line[i],
-                      r->dup_col[i],
-                      apr_psprintf(v->rpool,
-                                   "%u DAV:%s elements in one response "
-                                   "(RFC 4918 14.24: at most one)",
-                                   counts[i], single[i]));
+            mss_v_violation(v, MSS_R_MS_RESPONSE_SINGLETONS, r->dup_line[i],
+                            r->dup_col[i],
+                            apr_psprintf(v->rpool,
+                                         "%u DAV:%s elements in one response "
+                                         "(RFC 4918 14.24: at most one)",
+                                         counts[i], single[i]));
         }
     }
     /* MS-LOC-3XX: RFC 4918 13.2 */
     if (status_form && is_redirect(r->code) && r->location_hrefs == 0) {
-        violation(v, MSS_R_MS_LOC_3XX, r->line, r->col,
-                  apr_psprintf(v->rpool,
-                               "redirect status %d without "
-                               "DAV:location/DAV:href (RFC 4918 13.2)",
-                               r->code));
+        mss_v_violation(v, MSS_R_MS_LOC_3XX, r->line, r->col,
+                        apr_psprintf(v->rpool,
+                                     "redirect status %d without "
+                                     "DAV:location/DAV:href (RFC 4918 13.2)",
+                                     r->code));
     }
     /* MS-LOC-STATUS: RFC 4918 14.9 */
     if (r->nlocation > 0 && r->nstatus > 0 && r->npropstat == 0 && r->code >= 0
         && r->code != 201 && !(r->code >= 300 && r->code < 400)) {
-        violation(v, MSS_R_MS_LOC_STATUS, r->line, r->col,
-                  apr_psprintf(v->rpool,
-                               "DAV:location with status %d (RFC 4918 "
-                               "14.9: it carries what Location carries "
-                               "with 201 and 3xx)",
-                               r->code));
+        mss_v_violation(v, MSS_R_MS_LOC_STATUS, r->line, r->col,
+                        apr_psprintf(v->rpool,
+                                     "DAV:location with status %d (RFC 4918 "
+                                     "14.9: it carries what Location carries "
+                                     "with 201 and 3xx)",
+                                     r->code));
     }
     else if (r->nlocation > 0 && r->npropstat > 0 && r->nstatus == 0) {
-        violation(v, MSS_R_MS_LOC_STATUS, r->line, r->col,
-                  "DAV:location in a propstat-form response (RFC 4918 "
-                  "14.9)");
+        mss_v_violation(v, MSS_R_MS_LOC_STATUS, r->line, r->col,
+                        "DAV:location in a propstat-form response (RFC 4918 "
+                        "14.9)");
     }
     /* MS-ERR-STATUS-PAIRING: RFC 4918 16 */
+    if (r->cond_name != NULL && r->code >= 300 && r->code != r->cond_code) {
+        mss_v_violation(v, MSS_R_MS_ERR_STATUS_PAIRING, r->line, r->col,
+                        apr_psprintf(v->rpool,
+                                     "%s goes with %d, here with %d (RFC "
+                                     "4918 16)",
+                                     r->cond_name, r->cond_code, r->code));
+    }
     if (r->error_conditions > 0 && r->code >= 200 && r->code < 300) {
-        violation(v, MSS_R_MS_ERR_STATUS_PAIRING, r->line, r->col,
-                  apr_psprintf(v->rpool,
-                               "precondition/postcondition beside status "
-                               "%d (RFC 4918 16: conditions go with "
-                               "failures)",
-                               r->code));
+        mss_v_violation(v, MSS_R_MS_ERR_STATUS_PAIRING, r->line, r->col,
+                        apr_psprintf(v->rpool,
+                                     "precondition/postcondition beside status "
+                                     "%d (RFC 4918 16: conditions go with "
+                                     "failures)",
+                                     r->code));
     }
     /* MS-PROPSTAT-METHOD: RFC 4918 13, rules.md 3.2 */
-    if (r->npropstat > 0 && !v->propstat_ok) {
-        violation(v, MSS_R_MS_PROPSTAT_METHOD, r->line, r->col,
-                  apr_psprintf(v->rpool,
-                               "propstat form in a %s 207 (RFC 4918 13: "
-                               "propstat belongs to PROPFIND and "
-                               "PROPPATCH)",
-                               esc(v, v->method, strlen(v->method))));
+    if (r->npropstat > 0 && !v->propstat_ok
+        && !(mss_v_method_is(v, "LOCK")
+             && r->ps_lockdiscovery_only == r->npropstat)) {
+        /* (the RFC 2518 LOCK shape is LOCK-LEGACY-PROPSTAT instead) */
+        mss_v_violation(
+            v, MSS_R_MS_PROPSTAT_METHOD, r->line, r->col,
+            apr_psprintf(v->rpool,
+                         "propstat form in a %s 207 (RFC 4918 13: "
+                         "propstat belongs to PROPFIND and "
+                         "PROPPATCH)",
+                         mss_v_esc(v, v->method, strlen(v->method))));
     }
     /* MS-TRUNCATION-507: RFC 5323 2.3.1, RFC 6352 8.6.2, RFC 6578 3.6 */
     if (status_form && r->code == 507
-        && (method_is(v, "REPORT") || method_is(v, "SEARCH"))) {
+        && (mss_v_method_is(v, "REPORT") || mss_v_method_is(v, "SEARCH"))) {
         int self = 0;
         int known = 0;
 
         if (r->href != NULL && v->req_key != NULL) {
             int same;
             char *k =
-                mss_href_key(v->rpool, r->href, r->href_len, &v->origin, &same);
+                mss_resolve_key(v->rpool, r->href, v->uri, &v->origin, &same);
 
             if (k != NULL) {
                 known = 1;
@@ -1443,20 +1493,22 @@ static void response_end(mss_validator_t *v)
             }
         }
         if (known && !self) {
-            violation(v, MSS_R_MS_TRUNCATION_507, r->line, r->col,
-                      apr_psprintf(v->rpool,
-                                   "507 on an href other than the "
-                                   "Request-URI in a %s 207 (RFC 5323 "
-                                   "2.3.1, RFC 6578 3.6)",
-                                   v->method));
+            mss_v_violation(v, MSS_R_MS_TRUNCATION_507, r->line, r->col,
+                            apr_psprintf(v->rpool,
+                                         "507 on an href other than the "
+                                         "Request-URI in a %s 207 (RFC 5323 "
+                                         "2.3.1, RFC 6578 3.6)",
+                                         v->method));
         }
-        else if (known && method_is(v, "REPORT") && !r->matches_within_limits) {
-            violation(v, MSS_R_MS_TRUNCATION_507, r->line, r->col,
-                      "507 on the Request-URI without DAV:error/"
-                      "DAV:number-of-matches-within-limits (RFC 6352 "
-                      "8.6.2, RFC 6578 3.6)");
+        else if (known && mss_v_method_is(v, "REPORT")
+                 && !r->matches_within_limits) {
+            mss_v_violation(v, MSS_R_MS_TRUNCATION_507, r->line, r->col,
+                            "507 on the Request-URI without DAV:error/"
+                            "DAV:number-of-matches-within-limits (RFC 6352 "
+                            "8.6.2, RFC 6578 3.6)");
         }
     }
+    mss_method_response(v);
     flush_response(v);
     v->in_response = 0;
 }
@@ -1485,9 +1537,9 @@ static void on_end(void *baton, apr_off_t offset)
     case C_MULTISTATUS:
         /* MS-MULTISTATUS-CHILDREN (c): RFC 4918 14.16 */
         if (f->text) {
-            violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, f->line, f->col,
-                      "text directly inside multistatus (RFC 4918 14.16, "
-                      "17)");
+            mss_v_violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, f->line, f->col,
+                            "text directly inside multistatus (RFC 4918 14.16, "
+                            "17)");
         }
         break;
     case C_RESPONSE:
@@ -1495,13 +1547,13 @@ static void on_end(void *baton, apr_off_t offset)
     case C_PROP:
         /* MS-NO-STRAY-TEXT: RFC 4918 14.18, 17 */
         if (f->text) {
-            violation(v, MSS_R_MS_NO_STRAY_TEXT, f->line, f->col,
-                      apr_psprintf(v->rpool,
-                                   "text directly inside DAV:%s, an "
-                                   "element-only type (RFC 4918 17)",
-                                   f->ctx == C_RESPONSE   ? "response"
-                                   : f->ctx == C_PROPSTAT ? "propstat"
-                                                          : "prop"));
+            mss_v_violation(v, MSS_R_MS_NO_STRAY_TEXT, f->line, f->col,
+                            apr_psprintf(v->rpool,
+                                         "text directly inside DAV:%s, an "
+                                         "element-only type (RFC 4918 17)",
+                                         f->ctx == C_RESPONSE   ? "response"
+                                         : f->ctx == C_PROPSTAT ? "propstat"
+                                                                : "prop"));
         }
         if (f->ctx == C_PROPSTAT) {
             propstat_end(v, f);
@@ -1513,38 +1565,51 @@ static void on_end(void *baton, apr_off_t offset)
     case C_ERROR:
         /* MS-ERR-CONTENT: RFC 4918 14.5 */
         if (f->children == 0) {
-            violation(v, MSS_R_MS_ERR_CONTENT, f->line, f->col,
-                      "empty DAV:error (RFC 4918 14.5: at least one "
-                      "condition element)");
+            mss_v_violation(v, MSS_R_MS_ERR_CONTENT, f->line, f->col,
+                            f->text ? "DAV:error holds text and no "
+                                      "condition element (RFC 4918 14.5)"
+                                    : "empty DAV:error (RFC 4918 14.5: at "
+                                      "least one condition element)");
         }
-        if (f->text) {
-            violation(v, MSS_R_MS_ERR_CONTENT, f->line, f->col,
-                      "text inside DAV:error (RFC 4918 14.5: no text or "
-                      "mixed content)");
+        else if (f->text) {
+            mss_v_violation(v, MSS_R_MS_ERR_CONTENT, f->line, f->col,
+                            "text inside DAV:error (RFC 4918 14.5: no text or "
+                            "mixed content)");
+        }
+        break;
+    case C_PROPERTY:
+        /* a value: children, text or attributes (PF-ERROR-PROPS-EMPTY,
+         * PP-NAMES-ONLY decide at the propstat's end, once its status is
+         * known) */
+        if (f->children > 0 || f->text || f->attrs) {
+            if (v->ps.with_content++ == 0) {
+                v->ps.first_with_content = apr_pstrdup(v->rpool, f->local);
+                v->ps.content_line = f->line;
+            }
         }
         break;
     case C_CONDITION:
         /* MS-ERR-LOCK-TOKEN-HREF: RFC 4918 16, lock-token-submitted
          * (href+) */
         if (f->lts && f->hrefs == 0) {
-            violation(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF, f->line, f->col,
-                      "DAV:lock-token-submitted names no locked resource "
-                      "(RFC 4918 16: href+)");
+            mss_v_violation(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF, f->line, f->col,
+                            "DAV:lock-token-submitted names no locked resource "
+                            "(RFC 4918 16: href+)");
         }
         break;
     case C_LOCATION:
         /* MS-LOC-CONTENT: RFC 4918 14.9 */
         if (f->hrefs != 1) {
-            violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
-                      apr_psprintf(v->rpool,
-                                   "DAV:location with %u hrefs (RFC 4918 "
-                                   "14.9: exactly one)",
-                                   f->hrefs));
+            mss_v_violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
+                            apr_psprintf(v->rpool,
+                                         "DAV:location with %u hrefs (RFC 4918 "
+                                         "14.9: exactly one)",
+                                         f->hrefs));
         }
         if (f->text) {
-            violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
-                      "text directly inside DAV:location (RFC 4918 "
-                      "14.9)");
+            mss_v_violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
+                            "text directly inside DAV:location (RFC 4918 "
+                            "14.9)");
         }
         break;
     default:
@@ -1562,22 +1627,23 @@ static void document_end(mss_validator_t *v)
     if (v->root_ok && v->responses == 0) {
         int flag = 0;
 
-        if (method_is(v, "PROPPATCH") || method_is(v, "LOCK")
-            || method_is(v, "DELETE") || method_is(v, "COPY")
-            || method_is(v, "MOVE") || method_is(v, "MKCALENDAR")) {
+        if (mss_v_method_is(v, "PROPPATCH") || mss_v_method_is(v, "LOCK")
+            || mss_v_method_is(v, "DELETE") || mss_v_method_is(v, "COPY")
+            || mss_v_method_is(v, "MOVE") || mss_v_method_is(v, "MKCALENDAR")) {
             flag = 1;
         }
-        else if (method_is(v, "PROPFIND") && !v->noroot) {
+        else if (mss_v_method_is(v, "PROPFIND") && !v->noroot) {
             flag = 1;
         }
         if (flag) {
-            doc_violation(v, MSS_R_MS_EMPTY, sev_of(MSS_R_MS_EMPTY), 0, 0,
-                          apr_psprintf(v->pool,
-                                       "empty multistatus in a %s 207 "
-                                       "reports no outcome",
-                                       esc(v, v->method, strlen(v->method))));
+            mss_v_doc(v, MSS_R_MS_EMPTY, sev_of(MSS_R_MS_EMPTY), 0, 0,
+                      apr_psprintf(v->pool,
+                                   "empty multistatus in a %s 207 "
+                                   "reports no outcome",
+                                   mss_v_esc(v, v->method, strlen(v->method))));
         }
     }
+    mss_method_document(v);
 }
 
 /* ---- public API --------------------------------------------------- */
@@ -1627,11 +1693,48 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
     v->req_headers = copy_table(p, req->req_headers);
     v->resp_headers = copy_table(p, req->resp_headers);
     v->now = req->now != 0 ? req->now : apr_time_now();
+    v->status = req->status != 0 ? req->status : 207;
+    /* Depth: RFC 4918 10.2; absent means infinity for PROPFIND (9.1) */
+    v->depth_kind = MSS_DEPTH_INFINITY;
+    if (v->depth != NULL && strncmp(v->depth, "0", 1) == 0) {
+        v->depth_kind = 0;
+    }
+    else if (v->depth != NULL && strncmp(v->depth, "1", 1) == 0) {
+        v->depth_kind = 1;
+    }
     mss_origin_from_host(&v->origin, p, req->scheme, req_header(v, "Host"));
     {
         int same;
+        const char *dest = req_header(v, "Destination");
 
-        v->req_key = mss_href_key(p, v->uri, strlen(v->uri), &v->origin, &same);
+        v->req_key = mss_resolve_key(p, v->uri, NULL, &v->origin, &same);
+        if (dest != NULL) {
+            /* the Destination tree is compared within its own origin;
+             * relative to the request's when it has the same one */
+            v->dest_key = mss_resolve_key(p, dest, v->uri, &v->origin, &same);
+            mss_origin_of(&v->dest_origin, p, dest);
+        }
+    }
+    v->href_set = mss_hset_make(p);
+    v->prop_once = mss_v_method_is(v, "PROPFIND")
+                   || mss_v_method_is(v, "REPORT")
+                   || mss_v_method_is(v, "SEARCH");
+    if (v->opts.proxy_map != NULL) {
+        char *copy = apr_pstrdup(p, v->opts.proxy_map);
+        char *last = NULL;
+        char *tok;
+
+        v->proxy_map = apr_array_make(p, 2, sizeof(const char *));
+        for (tok = apr_strtok(copy, " \t", &last); tok != NULL;
+             tok = apr_strtok(NULL, " \t", &last)) {
+            char *eq = strchr(tok, '=');
+
+            if (eq != NULL && eq != tok) {
+                *eq = '\0';
+                APR_ARRAY_PUSH(v->proxy_map, const char *) = tok;
+                APR_ARRAY_PUSH(v->proxy_map, const char *) = eq + 1;
+            }
+        }
     }
 
     /* depth-noroot in effect: the legacy Depth values (RFC 8144 App. A),
@@ -1642,9 +1745,9 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
             || strcasecmp(v->depth, "infinity,noroot") == 0)) {
         v->noroot = 1;
     }
-    else if (mss_list_has(req_header(v, "Prefer"), "depth-noroot", 1)
-             && mss_list_has(resp_header(v, "Preference-Applied"),
-                             "depth-noroot", 1)) {
+    else if (mss_list_has(req_list(v, "Prefer"), "depth-noroot", 1)
+             && mss_list_has(resp_list(v, "Preference-Applied"), "depth-noroot",
+                             1)) {
         v->noroot = 1;
     }
 
@@ -1654,9 +1757,9 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
     list = v->opts.propstat_methods != NULL ? v->opts.propstat_methods
                                             : "PROPFIND PROPPATCH REPORT "
                                               "SEARCH";
-    v->propstat_ok = mss_method_in_list(list, v->method)
-                     || method_is(v, "MKCALENDAR") || method_is(v, "UPDATE")
-                     || method_is(v, "MERGE");
+    v->propstat_ok =
+        mss_method_in_list(list, v->method) || mss_v_method_is(v, "MKCALENDAR")
+        || mss_v_method_is(v, "UPDATE") || mss_v_method_is(v, "MERGE");
 
     rv = mss_xml_create(&v->xml, p, &handlers, v);
     if (rv != APR_SUCCESS) {
@@ -1665,17 +1768,18 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
 
     /* MS-METHOD-207: rules.md 3.1 */
     m207 = mss_method_207(v->method);
-    if (m207 != MSS_M207_ALLOWED) {
-        doc_violation(v, MSS_R_MS_METHOD_207, MSS_SEV_WARN, 0, 0,
-                      apr_psprintf(p,
-                                   m207 == MSS_M207_FORBIDDEN
-                                       ? "%s never answers 207 (rules.md "
-                                         "3.1)"
-                                       : "207 to the extension method %s, "
-                                         "which no RFC known here defines "
-                                         "it for",
-                                   esc(v, v->method, strlen(v->method))));
+    if (v->status == 207 && m207 != MSS_M207_ALLOWED) {
+        mss_v_doc(v, MSS_R_MS_METHOD_207, MSS_SEV_WARN, 0, 0,
+                  apr_psprintf(p,
+                               m207 == MSS_M207_FORBIDDEN
+                                   ? "%s never answers 207 (rules.md "
+                                     "3.1)"
+                                   : "207 to the extension method %s, "
+                                     "which no RFC known here defines "
+                                     "it for",
+                               mss_v_esc(v, v->method, strlen(v->method))));
     }
+    mss_method_create(v);
     *vp = v;
     return v->cb_status;
 }
@@ -1724,11 +1828,14 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
         v->finished = 1;
         body_start(v, v->bytes > 0);
         if (v->bytes == 0) {
-            /* HDR-EMPTY-BODY: RFC 4918 13 */
-            doc_violation(v, MSS_R_HDR_EMPTY_BODY, sev_of(MSS_R_HDR_EMPTY_BODY),
+            /* HDR-EMPTY-BODY: RFC 4918 13 (a HEAD response has no body,
+             * RFC 9110 9.3.2) */
+            if (!mss_v_method_is(v, "HEAD")) {
+                mss_v_doc(v, MSS_R_HDR_EMPTY_BODY, sev_of(MSS_R_HDR_EMPTY_BODY),
                           0, 0,
                           "207 with an empty body (RFC 4918 13: the "
                           "outcome is in the multistatus body)");
+            }
         }
         else {
             if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS) {
@@ -1751,11 +1858,10 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
             /* HDR-CHARSET: text/xml without charset and non-ASCII bytes
              * (RFC 3023 gave that a US-ASCII default, RFC 7303 3.2) */
             if (v->scan_ascii && v->non_ascii) {
-                doc_violation(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET),
-                              0, 0,
-                              "text/xml without a charset parameter, but "
-                              "the body has non-ASCII bytes (legacy "
-                              "clients read it as US-ASCII)");
+                mss_v_doc(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
+                          "text/xml without a charset parameter, but "
+                          "the body has non-ASCII bytes (legacy "
+                          "clients read it as US-ASCII)");
             }
         }
     }

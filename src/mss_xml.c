@@ -204,7 +204,6 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     (void)prefix;
     (void)nb_namespaces;
     (void)namespaces;
-    (void)nb_attributes;
     (void)nb_defaulted;
     (void)attributes;
     if (x->stopped) {
@@ -213,7 +212,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     x->depth++;
     position(x->ctxt, &line, &col);
     x->h->start(x->baton, (const char *)URI, (const char *)localname,
-                offset(x->ctxt), line, col);
+                nb_attributes, offset(x->ctxt), line, col);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,

@@ -107,6 +107,8 @@ sub req_args {
         elsif ($k eq 'propstat-methods') { push @a, '--propstat-methods', $v }
         elsif ($k eq 'rule')             { push @a, '--rule', $v }
         elsif ($k eq 'limits')           { push @a, '--limits', $v }
+        elsif ($k eq 'status')           { push @a, '--status', $v }
+        elsif ($k eq 'proxy-map')        { push @a, '--map', $v }
         else { die "$req: unknown key $k\n" }
     }
     return @a;

@@ -13,6 +13,8 @@
  *     propstat-methods: LIST    --propstat-methods
  *     rule: ID=off              --rule (repeatable)
  *     limits: depth=8           --limits
+ *     status: 409               --status (the response's HTTP status)
+ *     proxy-map: /be/=/fe/      --map (repeatable)
  * and <name>.expect, one violation per line: "RULE-ID RESPONSE LINE"
  * (RESPONSE 0 = the document or headers, LINE 0 = not tied to the body);
  * '#' starts a comment.  The CLI test (t/cli/cli.pl) reads the same files.
@@ -164,6 +166,15 @@ static const char *parse_req(apr_pool_t *p, fixture_t *fx, char *text)
             }
             fx->opts.rule_action[r->rule] =
                 (unsigned char)mss_action_parse(eq + 1);
+        }
+        else if (strcmp(key, "status") == 0) {
+            fx->req.status = atoi(val);
+        }
+        else if (strcmp(key, "proxy-map") == 0) {
+            fx->opts.proxy_map =
+                fx->opts.proxy_map == NULL
+                    ? val
+                    : apr_pstrcat(p, fx->opts.proxy_map, " ", val, NULL);
         }
         else if (strcmp(key, "limits") == 0) {
             const char *err = mss_options_parse_limits(&fx->opts, val, p);

@@ -1,0 +1,272 @@
+/*
+ * mss_check_href.c: the checks on one href value (rules.md 2.4) that need
+ * nothing but the value, the request's origin and the form of earlier
+ * hrefs: percent-encoding, fragments, dot segments, the Simple-ref grammar
+ * (RFC 4918 8.3), the scheme, one form per multistatus, and back-end
+ * prefixes behind a proxy.  The checks that compare hrefs with each other
+ * or with the Request-URI are in mss_check_method.c.
+ *
+ * Scope (rules.md A4): response/href and location/href, never hrefs inside
+ * property values or condition elements.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_strings.h>
+
+#include "mss_state.h"
+
+static int hex(int c)
+{
+    return isxdigit(c);
+}
+
+static int hexval(char c)
+{
+    return isdigit((unsigned char)c) ? c - '0'
+                                     : tolower((unsigned char)c) - 'a' + 10;
+}
+
+/* RFC 3986 2.2 reserved and 2.3 unreserved characters, as a bitmap of
+ * the 128 ASCII codes (a lookup per byte: this runs on every href) */
+static int uri_char(int c)
+{
+    static const unsigned char map[16] = {
+        0x00, 0x00, 0x00, 0x00, /* 0x00-0x1f: controls */
+        0xda, 0xff, 0xff, 0xaf, /* 0x20-0x3f: !#$&'()*+,-./0-9:;=? */
+        0xff, 0xff, 0xff, 0xaf, /* 0x40-0x5f: @A-Z[]_ */
+        0xfe, 0xff, 0xff, 0x47  /* 0x60-0x7f: a-z~ */
+    };
+
+    return c >= 0 && c < 128 && (map[c >> 3] & (1u << (c & 7))) != 0;
+}
+
+static int unreserved(int c)
+{
+    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* Does the path of s contain a "." or ".." segment (with %2E decoded)? */
+static int has_dot_segment(const char *s, apr_size_t len)
+{
+    apr_size_t i = 0;
+    apr_size_t end = len;
+    const char *q;
+
+    /* the path: after the authority of an absolute URI, up to ? or # */
+    if (mss_href_form(s, len) == MSS_HREF_ABSOLUTE) {
+        const char *c = memchr(s, ':', len);
+
+        i = (apr_size_t)(c - s) + 1;
+        if (i + 1 < len && s[i] == '/' && s[i + 1] == '/') {
+            i += 2;
+            while (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#') {
+                i++;
+            }
+        }
+    }
+    q = s + i;
+    while (q < s + len && *q != '?' && *q != '#') {
+        q++;
+    }
+    end = (apr_size_t)(q - s);
+    while (i < end) {
+        apr_size_t seg = i;
+        int dots = 0;
+        int other = 0;
+
+        while (i < end && s[i] != '/') {
+            if (s[i] == '.') {
+                dots++;
+                i++;
+            }
+            else if (s[i] == '%' && i + 2 < end && s[i + 1] == '2'
+                     && (s[i + 2] == 'e' || s[i + 2] == 'E')) {
+                dots++;
+                i += 3;
+            }
+            else {
+                other = 1;
+                i++;
+            }
+        }
+        if (i > seg && !other && (dots == 1 || dots == 2)) {
+            return 1;
+        }
+        i++; /* the "/" */
+    }
+    return 0;
+}
+
+void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
+                     int in_location, unsigned long line, unsigned long col)
+{
+    const char *s = raw;
+    apr_size_t n = len;
+    apr_size_t i;
+    const char *bad = NULL;
+    int lower_hex = 0;
+    int escaped_unreserved = 0;
+    mss_href_form_e form;
+    const char *what = in_location ? "location href" : "href";
+
+    mss_trim(&s, &n);
+    if (n == 0) {
+        return; /* MS-HREF-REQUIRED and MS-LOC-CONTENT speak of it */
+    }
+
+    /* MS-HREF-PCT-ENCODE: RFC 4918 8.3.1; RFC 3986 2.1, 2.4, App. C */
+    for (i = 0; i < n && bad == NULL; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '%') {
+            if (i + 2 < n && hex((unsigned char)s[i + 1])
+                && hex((unsigned char)s[i + 2])) {
+                int d = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+
+                if (islower((unsigned char)s[i + 1])
+                    || islower((unsigned char)s[i + 2])) {
+                    lower_hex = 1;
+                }
+                if (unreserved(d)) {
+                    escaped_unreserved = 1;
+                }
+                i += 2;
+            }
+            else {
+                bad = "a '%' that starts no %XX escape";
+            }
+        }
+        else if (c >= 0x80) {
+            bad = "a non-ASCII character";
+        }
+        else if (c == ' ') {
+            bad = "a space";
+        }
+        else if (c < 0x20 || c == 0x7F) {
+            bad = "a control character";
+        }
+        else if (!uri_char(c)) {
+            bad = apr_psprintf(v->rpool, "'%c'", c);
+        }
+    }
+    if (n != len) {
+        mss_v_violation(v, MSS_R_MS_HREF_PCT_ENCODE, line, col,
+                        apr_psprintf(v->rpool,
+                                     "%s \"%s\" has surrounding whitespace "
+                                     "(RFC 3986 App. C: not part of the URI)",
+                                     what, mss_v_esc(v, raw, len)));
+    }
+    if (bad != NULL) {
+        mss_v_violation(v, MSS_R_MS_HREF_PCT_ENCODE, line, col,
+                        apr_psprintf(v->rpool,
+                                     "%s \"%s\" holds %s that must be "
+                                     "percent-encoded (RFC 4918 8.3.1, "
+                                     "RFC 3986 2.1)",
+                                     what, mss_v_esc(v, s, n), bad));
+    }
+    /* MS-HREF-PCT-CANON: RFC 3986 2.1, 6.2.2.2 */
+    if (lower_hex || escaped_unreserved) {
+        mss_v_violation(
+            v, MSS_R_MS_HREF_PCT_CANON, line, col,
+            apr_psprintf(v->rpool, "%s \"%s\" %s (RFC 3986 2.1, 6.2.2.2)", what,
+                         mss_v_esc(v, s, n),
+                         lower_hex ? "uses lower-case hex in an escape"
+                                   : "escapes an unreserved character"));
+    }
+    /* MS-HREF-FRAGMENT: RFC 4918 8.3 (Simple-ref has no fragment) */
+    if (memchr(s, '#', n) != NULL) {
+        mss_v_violation(v, MSS_R_MS_HREF_FRAGMENT, line, col,
+                        apr_psprintf(v->rpool,
+                                     "%s \"%s\" holds '#': a fragment, or "
+                                     "an unescaped '#' in a name (RFC 4918 "
+                                     "8.3)",
+                                     what, mss_v_esc(v, s, n)));
+    }
+
+    form = mss_href_form(s, n);
+    if (!in_location) {
+        /* MS-HREF-SIMPLE-REF: RFC 4918 8.3 (location/href: MS-LOC-HREF-FORM) */
+        if (form == MSS_HREF_RELATIVE || form == MSS_HREF_NETWORK_PATH) {
+            mss_v_violation(
+                v, MSS_R_MS_HREF_SIMPLE_REF, line, col,
+                apr_psprintf(v->rpool,
+                             "href \"%s\" is a %s, not an absolute URI or "
+                             "an absolute path (RFC 4918 8.3)",
+                             mss_v_esc(v, s, n),
+                             form == MSS_HREF_NETWORK_PATH
+                                 ? "network-path reference"
+                                 : "relative reference"));
+        }
+        /* MS-HREF-HTTP: RFC 4918 14.24 */
+        if (form == MSS_HREF_ABSOLUTE
+            && !(n > 5 && strncasecmp(s, "http:", 5) == 0)
+            && !(n > 6 && strncasecmp(s, "https:", 6) == 0)) {
+            mss_v_violation(v, MSS_R_MS_HREF_HTTP, line, col,
+                            apr_psprintf(v->rpool,
+                                         "href \"%s\" is not an http or "
+                                         "https URL (RFC 4918 14.24)",
+                                         mss_v_esc(v, s, n)));
+        }
+    }
+    /* MS-HREF-DOT-SEGMENTS: RFC 4918 8.3; RFC 3986 5.2.4, 6.2.2.2 */
+    if ((form == MSS_HREF_ABSOLUTE || form == MSS_HREF_PATH_ABSOLUTE)
+        && has_dot_segment(s, n)) {
+        mss_v_violation(v, MSS_R_MS_HREF_DOT_SEGMENTS, line, col,
+                        apr_psprintf(v->rpool,
+                                     "%s \"%s\" has a '.' or '..' segment "
+                                     "(RFC 4918 8.3)",
+                                     what, mss_v_esc(v, s, n)));
+    }
+    /* MS-HREF-SAME-FORM: RFC 4918 8.3, one form per multistatus; only
+     * http(s) absolute URIs and absolute paths take part */
+    if (form == MSS_HREF_PATH_ABSOLUTE
+        || (form == MSS_HREF_ABSOLUTE
+            && ((n > 5 && strncasecmp(s, "http:", 5) == 0)
+                || (n > 6 && strncasecmp(s, "https:", 6) == 0)))) {
+        if (v->first_form == 0) {
+            v->first_form = (int)form;
+        }
+        else if (v->first_form != (int)form && !v->same_form_done) {
+            v->same_form_done = 1;
+            mss_v_violation(
+                v, MSS_R_MS_HREF_SAME_FORM, line, col,
+                apr_psprintf(v->rpool,
+                             "%s \"%s\" is an %s, earlier hrefs are %ss "
+                             "(RFC 4918 8.3: one format per multistatus)",
+                             what, mss_v_esc(v, s, n),
+                             form == MSS_HREF_ABSOLUTE ? "absolute URI"
+                                                       : "absolute path",
+                             form == MSS_HREF_ABSOLUTE ? "absolute path"
+                                                       : "absolute URI"));
+        }
+    }
+    /* MS-HREF-PROXY-MAP: rules.md 2.4, a back-end prefix behind a proxy */
+    if (v->proxy_map != NULL
+        && (form == MSS_HREF_PATH_ABSOLUTE || form == MSS_HREF_ABSOLUTE)) {
+        int same;
+        char *key = mss_href_key(v->rpool, s, n, &v->origin, &same);
+        int j;
+
+        for (j = 0; key != NULL && same && j + 1 < v->proxy_map->nelts;
+             j += 2) {
+            const char *from = APR_ARRAY_IDX(v->proxy_map, j, const char *);
+            const char *to = APR_ARRAY_IDX(v->proxy_map, j + 1, const char *);
+            size_t fl = strlen(from);
+
+            if (from[0] == '/' && strncmp(key, from, fl) == 0
+                && strncmp(key, to, strlen(to)) != 0) {
+                mss_v_violation(
+                    v, MSS_R_MS_HREF_PROXY_MAP, line, col,
+                    apr_psprintf(v->rpool,
+                                 "%s \"%s\" uses the back-end prefix %s; "
+                                 "clients know it as %s (RFC 4918 8.3)",
+                                 what, mss_v_esc(v, s, n),
+                                 mss_v_esc(v, from, fl),
+                                 mss_v_esc(v, to, strlen(to))));
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,656 @@
+/*
+ * mss_check_method.c: the rules that read a response against the request
+ * (rules.md 2.4 comparisons, 2.8-2.12): href uniqueness and origin, the
+ * scope of each href against the Request-URI (and Destination), and what
+ * each method's 207 may and must contain.
+ *
+ * Scope classification and the canonical key are those of rules.md 0.4
+ * (mss_href.c).  An "entry" is one top-level response: status form gives
+ * its status; propstat form fails when any propstat fails.  Whole-body
+ * facts are counters and one digest per href, never copies of hrefs.
+ */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "mss_state.h"
+
+static int is_2xx(int code)
+{
+    return code >= 200 && code < 300;
+}
+
+/* ---- at create: what the request alone decides ------------------- */
+
+void mss_method_create(mss_validator_t *v)
+{
+    if (!mss_v_method_is(v, "LOCK")) {
+        return;
+    }
+    /* LOCK-DEPTH0: RFC 4918 9.10.3, a multistatus arises from depth
+     * locking only */
+    if (v->status == 207 && v->depth != NULL && v->depth_kind == 0) {
+        mss_v_doc(v, MSS_R_LOCK_DEPTH0,
+                  mss_rule_info(MSS_R_LOCK_DEPTH0)->severity, 0, 0,
+                  "207 to a Depth: 0 LOCK, which locks only the "
+                  "Request-URI (RFC 4918 9.10.3): a plain status fits");
+    }
+    /* LOCK-2518-409: RFC 2518 8.10.4, corrected by RFC 4918 App. F.2 */
+    if (v->status == 409) {
+        mss_v_doc(v, MSS_R_LOCK_2518_409, MSS_SEV_INFO, 0, 0,
+                  "a failed depth LOCK answered 409 with a multistatus "
+                  "(RFC 2518 8.10.4); RFC 4918 9.10.3 uses 207");
+    }
+}
+
+/* ---- at each propstat's end --------------------------------------- */
+
+/* The digest of a property name.  libxml2 hands out the same pointers for
+ * the same names, so a small cache keyed by the pointers saves hashing
+ * the strings of every property of every response; the digest itself is
+ * always computed from the strings. */
+static apr_uint64_t name_digest(mss_validator_t *v, const prop_name_t *pn)
+{
+    apr_size_t i =
+        (((apr_size_t)pn->local >> 3) ^ ((apr_size_t)pn->uri >> 5)) & 63;
+
+    if (v->names[i].local != pn->local || v->names[i].uri != pn->uri) {
+        v->names[i].local = pn->local;
+        v->names[i].uri = pn->uri;
+        v->names[i].digest = mss_digest_name(pn->uri, pn->local);
+    }
+    return v->names[i].digest;
+}
+
+void mss_method_propstat(mss_validator_t *v)
+{
+    propstat_t *ps = &v->ps;
+    response_t *r = &v->resp;
+    int code = ps->nstatus == 1 ? ps->code : -1;
+    int i;
+
+    if (code < 0) {
+        r->ps_unknown++;
+    }
+    else if (is_2xx(code)) {
+        r->ps_2xx++;
+        if (ps->restype) {
+            r->restype_2xx = 1;
+            r->collection |= ps->collection;
+        }
+    }
+    else {
+        r->ps_fail++;
+        if (code == 424) {
+            r->ps_424++;
+        }
+        if (code == 404 && ps->properties == 0) {
+            r->ps_empty_404++;
+        }
+    }
+    if (ps->properties > 0 && ps->lockdiscovery == ps->properties) {
+        r->ps_lockdiscovery_only++;
+    }
+
+    /* PF-ERROR-PROPS-EMPTY: RFC 4918 14.22, only successful entries carry
+     * values (PROPFIND and the REPORT/SEARCH results that reuse it) */
+    if (v->prop_once && code >= 0 && !is_2xx(code) && ps->with_content > 0) {
+        mss_v_violation(
+            v, MSS_R_PF_ERROR_PROPS_EMPTY, ps->content_line, 0,
+            apr_psprintf(v->rpool,
+                         "%u propert%s under status %d carr%s a value "
+                         "(first: %s); RFC 4918 14.22: a failed propstat "
+                         "names properties only",
+                         ps->with_content, ps->with_content == 1 ? "y" : "ies",
+                         code, ps->with_content == 1 ? "ies" : "y",
+                         mss_v_esc(v, ps->first_with_content,
+                                   strlen(ps->first_with_content))));
+    }
+    /* PP-NAMES-ONLY: RFC 4918 14.22, example 9.2.2 */
+    if (mss_v_method_is(v, "PROPPATCH") && ps->with_content > 0) {
+        mss_v_violation(
+            v, MSS_R_PP_NAMES_ONLY, ps->content_line, 0,
+            apr_psprintf(v->rpool,
+                         "%u propert%s in a PROPPATCH propstat carr%s a "
+                         "value (first: %s); RFC 4918 14.22: names only",
+                         ps->with_content, ps->with_content == 1 ? "y" : "ies",
+                         ps->with_content == 1 ? "ies" : "y",
+                         mss_v_esc(v, ps->first_with_content,
+                                   strlen(ps->first_with_content))));
+    }
+    /* PF-PROP-ONCE: RFC 4918 9.1, 4.4 (one value per property name) */
+    if (ps->names != NULL) {
+        if (r->names == NULL) {
+            r->names = mss_hset_make(v->rpool);
+            r->names_code = mss_hset_make(v->rpool);
+        }
+        for (i = 0; i < ps->names->nelts; i++) {
+            const prop_name_t *pn = &APR_ARRAY_IDX(ps->names, i, prop_name_t);
+            apr_uint64_t d = name_digest(v, pn);
+            apr_uint64_t dc =
+                d
+                ^ ((apr_uint64_t)(code + 2) * APR_UINT64_C(0x9e3779b97f4a7c15));
+
+            if (dc == 0) {
+                dc = 1;
+            }
+            if (!mss_hset_add(r->names, d)) {
+                int same = !mss_hset_add(r->names_code, dc);
+
+                mss_v_violation(
+                    v, MSS_R_PF_PROP_ONCE, ps->line, ps->col,
+                    apr_psprintf(v->rpool,
+                                 "property {%s}%s appears again in this "
+                                 "response, %s (RFC 4918 9.1)",
+                                 pn->uri != NULL
+                                     ? mss_v_esc(v, pn->uri, strlen(pn->uri))
+                                     : "",
+                                 mss_v_esc(v, pn->local, strlen(pn->local)),
+                                 same ? "with the same status"
+                                      : "with a different status"));
+            }
+            else {
+                mss_hset_add(r->names_code, dc);
+            }
+        }
+    }
+}
+
+/* ---- at each response's end --------------------------------------- */
+
+/* Digest of a key for the uniqueness set: the slash-stripped key, with
+ * the lowest bit telling whether it had the final "/". */
+static apr_uint64_t key_digest(const char *k)
+{
+    size_t n = strlen(k);
+    int slash = n > 1 && k[n - 1] == '/';
+    apr_uint64_t d = mss_digest(k, slash ? n - 1 : n);
+
+    d = (d & ~APR_UINT64_C(1)) | (apr_uint64_t)slash;
+    return d != 0 ? d : 2;
+}
+
+/* The digest of the parent collection of key k, either slash form. */
+static apr_uint64_t parent_digest(const char *k)
+{
+    size_t n = strlen(k);
+    const char *e;
+
+    if (n > 1 && k[n - 1] == '/') {
+        n--;
+    }
+    e = k + n;
+    while (e > k && e[-1] != '/') {
+        e--;
+    }
+    /* k[0..e) ends in "/": strip it for the digest */
+    n = (size_t)(e - k);
+    if (n > 1) {
+        n--;
+    }
+    return (mss_digest(k, n) & ~APR_UINT64_C(1)) | 1;
+}
+
+static int listed(const mss_validator_t *v, apr_uint64_t d)
+{
+    return mss_hset_has(v->href_set, d)
+           || mss_hset_has(v->href_set, d ^ APR_UINT64_C(1));
+}
+
+static const char *scope_name(mss_scope_e s)
+{
+    switch (s) {
+    case MSS_SCOPE_SELF:
+        return "the Request-URI";
+    case MSS_SCOPE_CHILD:
+        return "a member";
+    case MSS_SCOPE_DESCENDANT:
+        return "a member below the first level";
+    case MSS_SCOPE_OUTSIDE:
+        return "outside the Request-URI";
+    }
+    return "?";
+}
+
+/* The per-href rules: origin, uniqueness, scope. */
+static void href_rules(mss_validator_t *v, const href_t *h,
+                       apr_array_header_t *digests, int *self_here,
+                       int *root_here)
+{
+    int same;
+    char *key;
+    apr_uint64_t d;
+    mss_scope_e scope = MSS_SCOPE_OUTSIDE;
+    mss_scope_e dscope = MSS_SCOPE_OUTSIDE;
+
+    key = mss_resolve_key(v->rpool, h->s, v->uri, &v->origin, &same);
+    if (key == NULL) {
+        return; /* not http(s): MS-HREF-HTTP speaks of it */
+    }
+/* the href, escaped for a message (only when there is one) */
+#define HS mss_v_esc(v, h->s, h->len)
+
+    /* MS-HREF-ORIGIN: RFC 4918 8.3; COPY/MOVE may also name the
+     * Destination's origin; REPORT, SEARCH, UPDATE, MERGE results may
+     * live elsewhere (RFC 3253 3.7.1, RFC 5323 2.3.4): reported, but not
+     * a scope failure for them */
+    if (!same) {
+        int allowed = 0;
+
+        if ((mss_v_method_is(v, "COPY") || mss_v_method_is(v, "MOVE"))
+            && v->dest_origin.scheme != NULL) {
+            mss_origin_t ho;
+
+            mss_origin_of(&ho, v->rpool, h->s);
+            allowed = ho.scheme != NULL
+                      && strcmp(ho.scheme, v->dest_origin.scheme) == 0
+                      && strcmp(ho.host, v->dest_origin.host) == 0
+                      && ho.port == v->dest_origin.port;
+        }
+        if (!allowed) {
+            mss_v_violation(
+                v, MSS_R_MS_HREF_ORIGIN, h->line, h->col,
+                apr_psprintf(v->rpool,
+                             "href \"%s\" has another origin than the "
+                             "request (%s://%s:%d) (RFC 4918 8.3)",
+                             HS, v->origin.scheme, v->origin.host,
+                             v->origin.port));
+        }
+    }
+
+    /* MS-HREF-UNIQUE: RFC 4918 14.24; slash variants are probable
+     * aliases (INFO) */
+    d = key_digest(key);
+    if (mss_hset_has(v->href_set, d)) {
+        mss_v_violation(v, MSS_R_MS_HREF_UNIQUE, h->line, h->col,
+                        apr_psprintf(v->rpool,
+                                     "href \"%s\" already appeared in an "
+                                     "earlier response (RFC 4918 14.24)",
+                                     HS));
+    }
+    else if (mss_hset_has(v->href_set, d ^ APR_UINT64_C(1))) {
+        mss_v_violation_sev(
+            v, MSS_R_MS_HREF_UNIQUE, MSS_SEV_INFO, h->line, h->col,
+            apr_psprintf(v->rpool,
+                         "href \"%s\" differs from an earlier response's "
+                         "only by the final '/': a probable alias",
+                         HS));
+    }
+    APR_ARRAY_PUSH(digests, apr_uint64_t) = d;
+
+    if (v->req_key == NULL) {
+        return;
+    }
+    scope = mss_href_scope(key, v->req_key);
+    if (v->dest_key != NULL) {
+        dscope = mss_href_scope(key, v->dest_key);
+    }
+    if (scope == MSS_SCOPE_SELF) {
+        *self_here = 1;
+    }
+    if (scope == MSS_SCOPE_SELF || dscope == MSS_SCOPE_SELF) {
+        *root_here = 1;
+    }
+
+    if (mss_v_method_is(v, "PROPFIND")) {
+        /* PF-DEPTH-SCOPE: RFC 4918 9.1, 10.2 */
+        int bad = scope == MSS_SCOPE_OUTSIDE
+                  || (v->depth_kind == 0 && scope != MSS_SCOPE_SELF)
+                  || (v->depth_kind == 1 && scope == MSS_SCOPE_DESCENDANT);
+
+        if (bad) {
+            mss_v_violation(v, MSS_R_PF_DEPTH_SCOPE, h->line, h->col,
+                            apr_psprintf(v->rpool,
+                                         "href \"%s\" is %s, beyond Depth: %s "
+                                         "(RFC 4918 9.1, 10.2)",
+                                         HS, scope_name(scope),
+                                         v->depth_kind == 0   ? "0"
+                                         : v->depth_kind == 1 ? "1"
+                                                              : "infinity"));
+        }
+        /* PF-ANCESTORS-LISTED: RFC 4918 9.1 (heuristic; INFO) */
+        if (scope == MSS_SCOPE_DESCENDANT
+            && v->depth_kind == MSS_DEPTH_INFINITY) {
+            apr_uint64_t pd = parent_digest(key);
+
+            if (!listed(v, pd)) {
+                orphan_t *o;
+
+                if (v->orphans == NULL) {
+                    v->orphans = apr_array_make(v->pool, 4, sizeof(orphan_t));
+                }
+                o = &APR_ARRAY_PUSH(v->orphans, orphan_t);
+                o->parent = pd;
+                o->index = v->resp.index;
+                o->line = h->line;
+                o->col = h->col;
+            }
+        }
+    }
+    else if (mss_v_method_is(v, "PROPPATCH")) {
+        /* PP-SINGLE-TARGET: RFC 4918 9.2 */
+        if (scope != MSS_SCOPE_SELF) {
+            mss_v_violation(v, MSS_R_PP_SINGLE_TARGET, h->line, h->col,
+                            apr_psprintf(v->rpool,
+                                         "PROPPATCH response for \"%s\", "
+                                         "%s (RFC 4918 9.2)",
+                                         HS, scope_name(scope)));
+        }
+    }
+    else if (mss_v_method_is(v, "DELETE")) {
+        /* DEL-MEMBERS-ONLY: RFC 4918 9.6.1 */
+        if (scope == MSS_SCOPE_OUTSIDE) {
+            mss_v_violation(v, MSS_R_DEL_MEMBERS_ONLY, h->line, h->col,
+                            apr_psprintf(v->rpool,
+                                         "DELETE 207 names \"%s\", outside "
+                                         "the deleted collection (RFC 4918 "
+                                         "9.6.1)",
+                                         HS));
+        }
+    }
+    else if (mss_v_method_is(v, "COPY") || mss_v_method_is(v, "MOVE")) {
+        /* CM-HREF-SCOPE: RFC 4918 9.8.5, 9.9.4 */
+        int in_src = scope != MSS_SCOPE_OUTSIDE;
+        int in_dst = v->dest_key != NULL && dscope != MSS_SCOPE_OUTSIDE;
+
+        if (mss_v_method_is(v, "COPY") && v->depth != NULL
+            && v->depth_kind == 0) {
+            in_src = scope == MSS_SCOPE_SELF;
+            in_dst = dscope == MSS_SCOPE_SELF;
+        }
+        if (!in_src && !in_dst) {
+            mss_v_violation(
+                v, MSS_R_CM_HREF_SCOPE, h->line, h->col,
+                apr_psprintf(v->rpool,
+                             "%s 207 names \"%s\", in neither the source "
+                             "nor the destination %s (RFC 4918 9.8.5, "
+                             "9.9.4)",
+                             v->method, HS,
+                             v->depth_kind == 0 && v->depth != NULL
+                                 ? "root (Depth: 0)"
+                                 : "tree"));
+        }
+    }
+    else if (mss_v_method_is(v, "LOCK")) {
+        /* LOCK-SCOPE: RFC 4918 9.10.3 */
+        if (scope == MSS_SCOPE_OUTSIDE) {
+            mss_v_violation(v, MSS_R_LOCK_SCOPE, h->line, h->col,
+                            apr_psprintf(v->rpool,
+                                         "LOCK 207 names \"%s\", outside "
+                                         "the locked hierarchy (RFC 4918 "
+                                         "9.10.3)",
+                                         HS));
+        }
+    }
+}
+#undef HS
+
+/* DEL-NO-424/DEL-NO-204, CM-NO-424/CM-NO-201-204 on a status entry. */
+static void redundant_status(mss_validator_t *v, const response_t *r,
+                             int copymove)
+{
+    mss_rule_e r424 = copymove ? MSS_R_CM_NO_424 : MSS_R_DEL_NO_424;
+    mss_rule_e rok = copymove ? MSS_R_CM_NO_201_204 : MSS_R_DEL_NO_204;
+    int named = copymove ? (r->code == 201 || r->code == 204) : r->code == 204;
+
+    if (r->code == 424) {
+        mss_v_violation(v, r424, r->line, r->col,
+                        apr_psprintf(v->rpool,
+                                     "424 in a %s 207: the failure is "
+                                     "implied by the member's error "
+                                     "(RFC 4918 %s)",
+                                     v->method,
+                                     copymove ? "9.8.3, 9.9.2" : "9.6.1"));
+    }
+    else if (named) {
+        mss_v_violation(v, rok, r->line, r->col,
+                        apr_psprintf(v->rpool,
+                                     "%d in a %s 207: success is the "
+                                     "default for unlisted resources "
+                                     "(RFC 4918 %s)",
+                                     r->code, v->method,
+                                     copymove ? "9.8.3, 9.9.2" : "9.6.1"));
+    }
+    else if (is_2xx(r->code)) {
+        /* rules.md A22: other 2xx are kept, and noted */
+        mss_v_violation_sev(v, rok, MSS_SEV_INFO, r->line, r->col,
+                            apr_psprintf(v->rpool,
+                                         "%d listed in a %s 207, which "
+                                         "reports failures",
+                                         r->code, v->method));
+    }
+    /* CM-423-ERROR: RFC 4918 9.8.5, 9.9.4, 11.3 (also DELETE) */
+    if (r->code == 423 && r->nerror == 0) {
+        mss_v_violation(v, MSS_R_CM_423_ERROR, r->line, r->col,
+                        "423 without DAV:error (RFC 4918 11.3: SHOULD carry "
+                        "lock-token-submitted or no-conflicting-lock)");
+    }
+}
+
+void mss_method_response(mss_validator_t *v)
+{
+    response_t *r = &v->resp;
+    int status_form = r->nstatus > 0 && r->npropstat == 0;
+    int fail = 0;
+    int ok = 0;
+    int self_here = 0;
+    int root_here = 0;
+    int i;
+    apr_array_header_t *digests =
+        apr_array_make(v->rpool, 2, sizeof(apr_uint64_t));
+
+    if (status_form) {
+        fail = r->code >= 0 && !is_2xx(r->code);
+        ok = r->code >= 0 && is_2xx(r->code);
+    }
+    else if (r->npropstat > 0) {
+        fail = r->ps_fail > 0;
+        ok = !fail && r->ps_unknown == 0;
+    }
+    if (fail) {
+        v->entries_fail++;
+    }
+    else if (ok) {
+        v->entries_ok++;
+    }
+    else {
+        v->entries_unknown++;
+    }
+
+    for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
+        const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
+        int self_one = 0;
+        int root_one = 0;
+
+        if (h->len == 0 || !h->checked) {
+            continue;
+        }
+        href_rules(v, h, digests, &self_one, &root_one);
+        self_here |= self_one;
+        root_here |= root_one;
+        if (fail && !root_one) {
+            v->fail_nonroot++;
+        }
+    }
+    for (i = 0; i < digests->nelts; i++) {
+        mss_hset_add(v->href_set, APR_ARRAY_IDX(digests, i, apr_uint64_t));
+    }
+    if (self_here) {
+        v->self_responses++;
+    }
+    if (r->index == 1) {
+        v->first_self = self_here;
+    }
+
+    /* MS-HREF-COLLECTION-SLASH: RFC 4918 8.3, 5.2 */
+    if (r->restype_2xx && r->href != NULL) {
+        apr_size_t n = r->href_len;
+        const char *q = memchr(r->href, '?', n);
+        apr_size_t path = q != NULL ? (apr_size_t)(q - r->href) : n;
+        int slash = path > 0 && r->href[path - 1] == '/';
+
+        if (r->collection && !slash) {
+            mss_v_violation(v, MSS_R_MS_HREF_COLLECTION_SLASH, r->line, r->col,
+                            "a collection's href does not end in '/' "
+                            "(RFC 4918 8.3, 5.2)");
+        }
+        else if (!r->collection && slash && path > 1) {
+            mss_v_violation(v, MSS_R_MS_HREF_COLLECTION_SLASH, r->line, r->col,
+                            "the href of a resource that is not a "
+                            "collection ends in '/'");
+        }
+    }
+
+    if (mss_v_method_is(v, "PROPFIND")) {
+        /* PF-208-DEPTH: RFC 5842 7.1 */
+        if (status_form && r->code == 208
+            && v->depth_kind != MSS_DEPTH_INFINITY) {
+            mss_v_violation(v, MSS_R_PF_208_DEPTH, r->line, r->col,
+                            "208 Already Reported under Depth: 0 or 1 "
+                            "(RFC 5842 7.1 uses it within Depth: infinity)");
+        }
+        /* PF-UNMAPPED-404 candidate: RFC 4918 9.6 */
+        if (r->index == 1 && self_here
+            && ((status_form && r->code == 404)
+                || (r->npropstat == 1 && r->ps_empty_404 == 1))) {
+            v->first_unmapped = 1;
+        }
+    }
+    else if (mss_v_method_is(v, "PROPPATCH")) {
+        /* PP-PROPSTAT-FORM: RFC 4918 9.2, 9.2.1 */
+        if (status_form) {
+            mss_v_violation(v, MSS_R_PP_PROPSTAT_FORM, r->line, r->col,
+                            apr_psprintf(v->rpool,
+                                         "PROPPATCH response in status form "
+                                         "(%d); RFC 4918 9.2.1 reports per "
+                                         "property",
+                                         r->code));
+        }
+        /* PP-ATOMIC: RFC 4918 9.2 */
+        if (r->ps_2xx > 0 && r->ps_fail > 0) {
+            mss_v_violation(v, MSS_R_PP_ATOMIC, r->line, r->col,
+                            "PROPPATCH reports both success and failure: "
+                            "all instructions succeed or none does "
+                            "(RFC 4918 9.2)");
+        }
+        /* PP-424-NEEDS-CAUSE: RFC 4918 9.2.1, 11.4 */
+        if (r->ps_fail > 0 && r->ps_424 == r->ps_fail) {
+            mss_v_violation(v, MSS_R_PP_424_NEEDS_CAUSE, r->line, r->col,
+                            "every failed property is 424: no failure is "
+                            "reported for them to depend on (RFC 4918 "
+                            "9.2.1)");
+        }
+        /* PP-SINGLE-TARGET: RFC 4918 9.2, one response */
+        if (r->index == 2) {
+            mss_v_violation(v, MSS_R_PP_SINGLE_TARGET, r->line, r->col,
+                            "a second response in a PROPPATCH 207 "
+                            "(RFC 4918 9.2: the Request-URI only)");
+        }
+    }
+    else if (mss_v_method_is(v, "DELETE")) {
+        if (status_form) {
+            redundant_status(v, r, 0);
+        }
+    }
+    else if (mss_v_method_is(v, "COPY") || mss_v_method_is(v, "MOVE")) {
+        if (status_form) {
+            redundant_status(v, r, 1);
+        }
+    }
+    else if (mss_v_method_is(v, "LOCK")) {
+        /* LOCK-LEGACY-PROPSTAT: RFC 2518 8.10.10 vs RFC 4918 9.10.9 */
+        if (r->npropstat > 0 && r->ps_lockdiscovery_only == r->npropstat) {
+            mss_v_violation(v, MSS_R_LOCK_LEGACY_PROPSTAT, r->line, r->col,
+                            "RFC 2518 shape: propstat with "
+                            "DAV:lockdiscovery; RFC 4918 9.10.9 uses status "
+                            "form");
+        }
+    }
+}
+
+/* ---- at the document's end ---------------------------------------- */
+
+void mss_method_document(mss_validator_t *v)
+{
+    int i;
+    int any = v->responses > 0;
+    int no_failure = any && v->entries_fail == 0 && v->entries_unknown == 0;
+
+    if (!v->root_ok) {
+        return;
+    }
+    if (mss_v_method_is(v, "PROPFIND")) {
+        /* PF-ROOT-PRESENT: RFC 4918 9.1; RFC 8144 4 (an empty multistatus
+         * is MS-EMPTY's) */
+        if (any && v->self_responses == 0 && !v->noroot && v->req_key != NULL) {
+            mss_v_doc(v, MSS_R_PF_ROOT_PRESENT, MSS_SEV_WARN, 0, 0,
+                      "no response for the Request-URI itself "
+                      "(RFC 4918 9.1)");
+        }
+        /* PF-UNMAPPED-404: RFC 4918 9.6 */
+        if (v->responses == 1 && v->first_unmapped) {
+            mss_v_at(v, MSS_R_PF_UNMAPPED_404, MSS_SEV_WARN, 1, 0, 0,
+                     "207 whose only response says the Request-URI does "
+                     "not exist (404): RFC 4918 9.6 answers a plain 404");
+        }
+        /* PF-ANCESTORS-LISTED: RFC 4918 9.1 */
+        for (i = 0; v->orphans != NULL && i < v->orphans->nelts; i++) {
+            const orphan_t *o = &APR_ARRAY_IDX(v->orphans, i, orphan_t);
+
+            if (!listed(v, o->parent)) {
+                mss_v_at(v, MSS_R_PF_ANCESTORS_LISTED, MSS_SEV_INFO, o->index,
+                         o->line, o->col,
+                         "the collection holding this member is not "
+                         "listed in the Depth: infinity answer");
+            }
+        }
+    }
+    else if (mss_v_method_is(v, "DELETE")) {
+        /* DEL-HAS-FAILURE: RFC 4918 9.6.1, App. B */
+        if (no_failure) {
+            mss_v_doc(v, MSS_R_DEL_HAS_FAILURE, MSS_SEV_WARN, 0, 0,
+                      "DELETE 207 without a failure: success is 204 "
+                      "(RFC 4918 9.6.1)");
+        }
+        /* DEL-MEMBERS-ONLY: RFC 4918 9.6.1, only the Request-URI */
+        if (v->responses == 1 && v->first_self) {
+            mss_v_at(v, MSS_R_DEL_MEMBERS_ONLY, MSS_SEV_WARN, 1, 0, 0,
+                     "DELETE 207 about the Request-URI alone: a plain "
+                     "status says the same (RFC 4918 9.6.1)");
+        }
+    }
+    else if (mss_v_method_is(v, "COPY") || mss_v_method_is(v, "MOVE")) {
+        /* CM-HAS-FAILURE: RFC 4918 9.8.5, 9.9.4 */
+        if (no_failure) {
+            mss_v_doc(v, MSS_R_CM_HAS_FAILURE, MSS_SEV_WARN, 0, 0,
+                      apr_psprintf(v->pool,
+                                   "%s 207 without a failure (RFC 4918 "
+                                   "9.8.5, 9.9.4)",
+                                   v->method));
+        }
+        /* CM-OTHER-RESOURCE: RFC 4918 9.8.3, 9.9.2 */
+        if (v->entries_fail > 0 && v->fail_nonroot == 0 && v->req_key != NULL) {
+            mss_v_doc(v, MSS_R_CM_OTHER_RESOURCE, MSS_SEV_WARN, 0, 0,
+                      apr_psprintf(v->pool,
+                                   "the only failures of this %s 207 are "
+                                   "on the source or destination root: a "
+                                   "plain status says the same (RFC 4918 "
+                                   "9.8.3, 9.9.2)",
+                                   v->method));
+        }
+    }
+    else if (mss_v_method_is(v, "LOCK")) {
+        /* LOCK-IS-FAILURE: RFC 4918 9.10.3, 9.10.6 */
+        if (no_failure) {
+            mss_v_doc(v, MSS_R_LOCK_IS_FAILURE, MSS_SEV_WARN, 0, 0,
+                      "LOCK 207 without a failing resource (RFC 4918 "
+                      "9.10.6: success is 200 or 201)");
+        }
+        /* LOCK-424-REQUEST-URI: RFC 4918 9.10.3 */
+        if (any && v->self_responses == 0 && v->req_key != NULL) {
+            mss_v_doc(v, MSS_R_LOCK_424_REQUEST_URI, MSS_SEV_WARN, 0, 0,
+                      "LOCK 207 does not list the Request-URI with 424 "
+                      "(RFC 4918 9.10.3)");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/*
+ * mss_hset.c: a set of 64-bit digests, for the checks that compare hrefs
+ * across a whole multistatus (MS-HREF-UNIQUE, PF-ANCESTORS-LISTED) without
+ * keeping a copy of any href: 8 bytes a response, in an open-addressing
+ * table that doubles from the caller's pool (at most twice the final size
+ * is ever allocated).
+ */
+#include <string.h>
+
+#include "mss_private.h"
+
+struct mss_hset_t {
+    apr_pool_t *pool;
+    apr_uint64_t *slots; /* 0 = empty; stored values are never 0 */
+    apr_size_t cap;      /* a power of two */
+    apr_size_t n;
+};
+
+apr_uint64_t mss_digest(const char *s, apr_size_t len)
+{
+    /* FNV-1a, then the splitmix64 finaliser to spread the bits */
+    apr_uint64_t h = APR_UINT64_C(0xcbf29ce484222325);
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= APR_UINT64_C(0x100000001b3);
+    }
+    h ^= h >> 30;
+    h *= APR_UINT64_C(0xbf58476d1ce4e5b9);
+    h ^= h >> 27;
+    h *= APR_UINT64_C(0x94d049bb133111eb);
+    h ^= h >> 31;
+    return h != 0 ? h : 1;
+}
+
+mss_hset_t *mss_hset_make(apr_pool_t *p)
+{
+    mss_hset_t *s = apr_pcalloc(p, sizeof(*s));
+
+    s->pool = p;
+    s->cap = 64;
+    s->slots = apr_pcalloc(p, s->cap * sizeof(apr_uint64_t));
+    return s;
+}
+
+static apr_size_t find(const mss_hset_t *s, apr_uint64_t h)
+{
+    apr_size_t mask = s->cap - 1;
+    apr_size_t i = (apr_size_t)(h ^ (h >> 32)) & mask;
+
+    while (s->slots[i] != 0 && s->slots[i] != h) {
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+int mss_hset_has(const mss_hset_t *s, apr_uint64_t h)
+{
+    return s->slots[find(s, h)] == h;
+}
+
+int mss_hset_add(mss_hset_t *s, apr_uint64_t h)
+{
+    apr_size_t i;
+
+    if ((s->n + 1) * 2 > s->cap) {
+        apr_uint64_t *old = s->slots;
+        apr_size_t oldcap = s->cap;
+        apr_size_t j;
+
+        s->cap *= 2;
+        s->slots = apr_pcalloc(s->pool, s->cap * sizeof(apr_uint64_t));
+        for (j = 0; j < oldcap; j++) {
+            if (old[j] != 0) {
+                s->slots[find(s, old[j])] = old[j];
+            }
+        }
+    }
+    i = find(s, h);
+    if (s->slots[i] == h) {
+        return 0;
+    }
+    s->slots[i] = h;
+    s->n++;
+    return 1;
+}
+
+apr_size_t mss_hset_count(const mss_hset_t *s)
+{
+    return s->n;
+}
+
+apr_uint64_t mss_digest_name(const char *uri, const char *local)
+{
+    apr_uint64_t a = uri != NULL ? mss_digest(uri, strlen(uri)) : 0;
+    apr_uint64_t b = mss_digest(local, strlen(local));
+    apr_uint64_t h = a * APR_UINT64_C(0x9e3779b97f4a7c15) ^ b;
+
+    return h != 0 ? h : 1;
+}

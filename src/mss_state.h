@@ -1,0 +1,235 @@
+/*
+ * mss_state.h: the validator's state, shared by the files that check one
+ * body: mss_validate.c (the grammar walk, structure and status rules),
+ * mss_check_href.c (href rules) and mss_check_method.c (method rules).
+ * Internal to src/.
+ */
+#ifndef MSS_STATE_H
+#define MSS_STATE_H
+
+#include "mss_private.h"
+
+/* One open element. */
+typedef struct {
+    unsigned char ctx;     /* ctx_e of mss_validate.c */
+    unsigned char elem;    /* elem_e */
+    unsigned char role;    /* T_* for text elements */
+    unsigned char text;    /* non-whitespace text seen directly inside */
+    unsigned char attrs;   /* it carries attributes */
+    unsigned char restype; /* a DAV:resourcetype property */
+    unsigned long line;
+    unsigned long col;
+    unsigned int children; /* child elements */
+    unsigned int hrefs;    /* DAV:href children */
+    int lts;               /* a DAV:lock-token-submitted condition */
+    const char *local;     /* property frames: the local name */
+    apr_uint64_t name;     /* property frames: digest of {ns}local */
+} frame_t;
+
+/* A violation found inside a response, reported when it ends. */
+typedef struct pending_t {
+    mss_rule_e rule;
+    mss_severity_e sev;
+    unsigned long line;
+    unsigned long col;
+    const char *msg;
+    struct pending_t *next;
+} pending_t;
+
+/* One DAV:href of a top-level response. */
+typedef struct {
+    const char *s; /* trimmed value */
+    apr_size_t len;
+    unsigned long line;
+    unsigned long col;
+    int checked; /* its text was within the text limit */
+} href_t;
+
+/* A property name: pointers into the parser's dictionary, which lives as
+ * long as the parser. */
+typedef struct {
+    const char *uri;
+    const char *local;
+} prop_name_t;
+
+/* The propstat being parsed. */
+typedef struct {
+    unsigned int nprop; /* DAV:prop elements */
+    unsigned int nstatus;
+    int code;
+    int error_conditions;  /* conditions inside its DAV:error */
+    const char *cond_name; /* first condition with a "Use with" status */
+    int cond_code;
+    unsigned long line;
+    unsigned long col;
+    unsigned int properties;    /* property elements */
+    unsigned int lockdiscovery; /* of which DAV:lockdiscovery */
+    unsigned int with_content;  /* property elements with a value */
+    const char *first_with_content;
+    unsigned long content_line;
+    int restype;               /* DAV:resourcetype reported */
+    int collection;            /* ... holding DAV:collection */
+    apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE) */
+} propstat_t;
+
+/* The top-level response being parsed. */
+typedef struct {
+    unsigned long index;
+    unsigned long line;
+    unsigned long col;
+    apr_off_t start; /* input offset after its start tag */
+    unsigned int nhref;
+    unsigned int nhref_nonempty;
+    unsigned int nstatus;
+    unsigned int npropstat;
+    unsigned int nerror;
+    unsigned int ndesc;
+    unsigned int nlocation;
+    unsigned int location_hrefs;
+    unsigned long dup_line[4]; /* first repeat of status/error/desc/loc */
+    unsigned long dup_col[4];
+    int code;              /* response-level status code, -1 unknown */
+    int error_conditions;  /* conditions in response-level DAV:error */
+    const char *cond_name; /* first condition with a "Use with" status */
+    int cond_code;
+    int matches_within_limits;
+    const char *href; /* first non-empty href (trimmed) */
+    apr_size_t href_len;
+    apr_array_header_t *hrefs; /* href_t */
+    /* propstat outcomes */
+    unsigned int ps_2xx;
+    unsigned int ps_fail; /* non-2xx */
+    unsigned int ps_424;
+    unsigned int ps_unknown;            /* status missing or unreadable */
+    unsigned int ps_lockdiscovery_only; /* props hold only lockdiscovery */
+    unsigned int ps_empty_404;          /* empty prop with 404 */
+    unsigned int with_content;
+    const char *first_with_content;
+    unsigned long content_line;
+    int restype_2xx;        /* resourcetype in a 2xx propstat */
+    int collection;         /* ... with DAV:collection */
+    mss_hset_t *names;      /* property names (PF-PROP-ONCE) */
+    mss_hset_t *names_code; /* names mixed with their status */
+    pending_t *head;
+    pending_t *tail;
+} response_t;
+
+/* A descendant whose parent collection was not yet listed. */
+typedef struct {
+    apr_uint64_t parent; /* digest of the parent key, slash-stripped */
+    unsigned long index;
+    unsigned long line;
+    unsigned long col;
+} orphan_t;
+
+struct mss_validator_t {
+    apr_pool_t *pool;
+    apr_pool_t *rpool; /* per-response scratch, cleared per response */
+    mss_options_t opts;
+    mss_report_fn report;
+    void *baton;
+    mss_xml_t *xml;
+    apr_status_t cb_status; /* first error from the report callback */
+
+    /* request facts */
+    const char *method;
+    const char *uri;
+    const char *depth;
+    int depth_kind; /* 0, 1, or MSS_DEPTH_INFINITY (absent too) */
+    int status;     /* HTTP status of the response (207) */
+    apr_table_t *req_headers;
+    apr_table_t *resp_headers;
+    apr_time_t now;
+    mss_origin_t origin;
+    const char *req_key; /* canonical key of the Request-URI, or NULL */
+    mss_origin_t dest_origin;
+    const char *dest_key; /* canonical key of Destination, or NULL */
+    int noroot;           /* depth-noroot in effect (RFC 8144 4, App. A) */
+    int propstat_ok;      /* method may use propstat (rules.md 3.2) */
+    int prop_once;        /* PF-PROP-ONCE applies (PROPFIND/REPORT/SEARCH) */
+    apr_array_header_t *proxy_map; /* const char * pairs: from, to */
+
+    /* body facts */
+    int started; /* first byte seen: header rules done */
+    apr_off_t bytes;
+    unsigned char head[4];
+    apr_size_t nhead;
+    int scan_ascii; /* text/xml without charset: look for non-ASCII */
+    int non_ascii;
+    const char *media_type;
+    const char *charset;
+
+    /* parse state */
+    const char *dav_uri; /* the parser's interned "DAV:" */
+    struct {
+        const char *uri;
+        const char *local;
+        apr_uint64_t digest;
+    } names[64]; /* digests of recent property names, by pointer */
+    frame_t *stack;
+    apr_size_t depth_now;
+    int root_ok; /* the root is {DAV:}multistatus */
+    int root_seen;
+    unsigned int root_desc;
+    unsigned int root_tokens;
+    int in_response;
+    int in_propstat;
+    response_t resp;
+    propstat_t ps;
+    unsigned long responses;
+    char *text;
+    apr_size_t text_len;
+    int text_over;
+
+    /* whole-body facts for the href and method rules */
+    mss_hset_t *href_set; /* digests of response href keys */
+    int first_form;       /* MSS_HREF_ABSOLUTE or _PATH_ABSOLUTE, or 0 */
+    int same_form_done;
+    unsigned long self_responses; /* responses naming the Request-URI */
+    unsigned long entries_fail;   /* failing entries (non-2xx) */
+    unsigned long entries_ok;
+    unsigned long entries_unknown;
+    unsigned long fail_nonroot;  /* failures not on R or Destination */
+    int first_self;              /* response 1 names R */
+    int first_unmapped;          /* response 1 looks like "no such" */
+    apr_array_header_t *orphans; /* orphan_t */
+
+    /* outcome */
+    mss_outcome_e stop; /* MALFORMED or OVERFLOW once checking stopped */
+    int limit_hit;
+    unsigned long stop_line;
+    unsigned long stop_col;
+    apr_size_t violations;
+    apr_size_t reported;
+    apr_size_t suppressed;
+    int finished;
+};
+
+#define MSS_DEPTH_INFINITY 2
+
+/* mss_validate.c: reporting and helpers */
+void mss_v_violation(mss_validator_t *v, mss_rule_e rule, unsigned long line,
+                     unsigned long col, const char *msg);
+void mss_v_violation_sev(mss_validator_t *v, mss_rule_e rule,
+                         mss_severity_e sev, unsigned long line,
+                         unsigned long col, const char *msg);
+void mss_v_doc(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+               unsigned long line, unsigned long col, const char *msg);
+/* A finding about response @p index reported after it ended. */
+void mss_v_at(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+              unsigned long index, unsigned long line, unsigned long col,
+              const char *msg);
+int mss_v_method_is(const mss_validator_t *v, const char *m);
+const char *mss_v_esc(mss_validator_t *v, const char *s, apr_size_t len);
+
+/* mss_check_href.c */
+void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
+                     int in_location, unsigned long line, unsigned long col);
+
+/* mss_check_method.c */
+void mss_method_create(mss_validator_t *v);
+void mss_method_propstat(mss_validator_t *v);
+void mss_method_response(mss_validator_t *v);
+void mss_method_document(mss_validator_t *v);
+
+#endif /* MSS_STATE_H */
