@@ -47,15 +47,15 @@ static int unreserved(int c)
     return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-/* Does the path of s contain a "." or ".." segment (with %2E decoded)? */
-static int has_dot_segment(const char *s, apr_size_t len)
+/* Does the path of s contain a "." or ".." segment (with %2E decoded)?
+ * @p form is the form of s. */
+static int has_dot_segment(const char *s, apr_size_t len, int form)
 {
     apr_size_t i = 0;
-    apr_size_t end = len;
-    const char *q;
+    apr_size_t end;
 
     /* the path: after the authority of an absolute URI, up to ? or # */
-    if (mss_href_form(s, len) == MSS_HREF_ABSOLUTE) {
+    if (form == MSS_HREF_ABSOLUTE) {
         const char *c = memchr(s, ':', len);
 
         i = (apr_size_t)(c - s) + 1;
@@ -66,11 +66,8 @@ static int has_dot_segment(const char *s, apr_size_t len)
             }
         }
     }
-    q = s + i;
-    while (q < s + len && *q != '?' && *q != '#') {
-        q++;
+    for (end = i; end < len && s[end] != '?' && s[end] != '#'; end++) {
     }
-    end = (apr_size_t)(q - s);
     while (i < end) {
         apr_size_t seg = i;
         int dots = 0;
@@ -108,6 +105,9 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
     const char *bad = NULL;
     int lower_hex = 0;
     int escaped_unreserved = 0;
+    int hash = 0;
+    int maybe_dots = 0;
+    int http = 0;
     mss_href_form_e form;
     const char *what = in_location ? "location href" : "href";
 
@@ -116,8 +116,8 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
         return; /* MS-HREF-REQUIRED and MS-LOC-CONTENT speak of it */
     }
 
-    /* MS-HREF-PCT-ENCODE: RFC 4918 8.3.1; RFC 3986 2.1, 2.4, App. C */
-    for (i = 0; i < n && bad == NULL; i++) {
+    /* one pass over the characters: RFC 3986 2.1-2.4 */
+    for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
         if (c == '%') {
@@ -125,32 +125,32 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                 && hex((unsigned char)s[i + 2])) {
                 int d = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
 
-                if (islower((unsigned char)s[i + 1])
-                    || islower((unsigned char)s[i + 2])) {
-                    lower_hex = 1;
-                }
-                if (unreserved(d)) {
-                    escaped_unreserved = 1;
-                }
+                lower_hex |= islower((unsigned char)s[i + 1])
+                             || islower((unsigned char)s[i + 2]);
+                escaped_unreserved |= unreserved(d);
+                maybe_dots |= d == '.' && i > 0 && s[i - 1] == '/';
                 i += 2;
             }
-            else {
+            else if (bad == NULL) {
                 bad = "a '%' that starts no %XX escape";
             }
         }
-        else if (c >= 0x80) {
-            bad = "a non-ASCII character";
+        else if (c == '.') {
+            /* a segment can be "." or ".." only if it starts with one */
+            maybe_dots |= i > 0 && s[i - 1] == '/';
         }
-        else if (c == ' ') {
-            bad = "a space";
+        else if (c == '#') {
+            hash = 1;
         }
-        else if (c < 0x20 || c == 0x7F) {
-            bad = "a control character";
-        }
-        else if (!uri_char(c)) {
-            bad = apr_psprintf(v->rpool, "'%c'", c);
+        else if (bad == NULL && !uri_char(c)) {
+            bad = c >= 0x80               ? "a non-ASCII character"
+                  : c == ' '              ? "a space"
+                  : c < 0x20 || c == 0x7F ? "a control character"
+                                          : apr_psprintf(v->rpool, "'%c'", c);
         }
     }
+
+    /* MS-HREF-PCT-ENCODE: RFC 4918 8.3.1; RFC 3986 2.1, 2.4, App. C */
     if (n != len) {
         mss_v_violation(v, MSS_R_MS_HREF_PCT_ENCODE, line, col,
                         apr_psprintf(v->rpool,
@@ -176,7 +176,7 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                                    : "escapes an unreserved character"));
     }
     /* MS-HREF-FRAGMENT: RFC 4918 8.3 (Simple-ref has no fragment) */
-    if (memchr(s, '#', n) != NULL) {
+    if (hash) {
         mss_v_violation(v, MSS_R_MS_HREF_FRAGMENT, line, col,
                         apr_psprintf(v->rpool,
                                      "%s \"%s\" holds '#': a fragment, or "
@@ -186,6 +186,9 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
     }
 
     form = mss_href_form(s, n);
+    http = form == MSS_HREF_ABSOLUTE
+           && ((n > 5 && strncasecmp(s, "http:", 5) == 0)
+               || (n > 6 && strncasecmp(s, "https:", 6) == 0));
     if (!in_location) {
         /* MS-HREF-SIMPLE-REF: RFC 4918 8.3 (location/href: MS-LOC-HREF-FORM) */
         if (form == MSS_HREF_RELATIVE || form == MSS_HREF_NETWORK_PATH) {
@@ -200,9 +203,7 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                                  : "relative reference"));
         }
         /* MS-HREF-HTTP: RFC 4918 14.24 */
-        if (form == MSS_HREF_ABSOLUTE
-            && !(n > 5 && strncasecmp(s, "http:", 5) == 0)
-            && !(n > 6 && strncasecmp(s, "https:", 6) == 0)) {
+        if (form == MSS_HREF_ABSOLUTE && !http) {
             mss_v_violation(v, MSS_R_MS_HREF_HTTP, line, col,
                             apr_psprintf(v->rpool,
                                          "href \"%s\" is not an http or "
@@ -211,8 +212,8 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
         }
     }
     /* MS-HREF-DOT-SEGMENTS: RFC 4918 8.3; RFC 3986 5.2.4, 6.2.2.2 */
-    if ((form == MSS_HREF_ABSOLUTE || form == MSS_HREF_PATH_ABSOLUTE)
-        && has_dot_segment(s, n)) {
+    if (maybe_dots && (http || form == MSS_HREF_PATH_ABSOLUTE)
+        && has_dot_segment(s, n, (int)form)) {
         mss_v_violation(v, MSS_R_MS_HREF_DOT_SEGMENTS, line, col,
                         apr_psprintf(v->rpool,
                                      "%s \"%s\" has a '.' or '..' segment "
@@ -221,10 +222,7 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
     }
     /* MS-HREF-SAME-FORM: RFC 4918 8.3, one form per multistatus; only
      * http(s) absolute URIs and absolute paths take part */
-    if (form == MSS_HREF_PATH_ABSOLUTE
-        || (form == MSS_HREF_ABSOLUTE
-            && ((n > 5 && strncasecmp(s, "http:", 5) == 0)
-                || (n > 6 && strncasecmp(s, "https:", 6) == 0)))) {
+    if (form == MSS_HREF_PATH_ABSOLUTE || http) {
         if (v->first_form == 0) {
             v->first_form = (int)form;
         }

@@ -24,7 +24,7 @@ static int is_2xx(int code)
 
 void mss_method_create(mss_validator_t *v)
 {
-    if (!mss_v_method_is(v, "LOCK")) {
+    if (!(v->m == MSS_M_LOCK)) {
         return;
     }
     /* LOCK-DEPTH0: RFC 4918 9.10.3, a multistatus arises from depth
@@ -107,7 +107,7 @@ void mss_method_propstat(mss_validator_t *v)
                                    strlen(ps->first_with_content))));
     }
     /* PP-NAMES-ONLY: RFC 4918 14.22, example 9.2.2 */
-    if (mss_v_method_is(v, "PROPPATCH") && ps->with_content > 0) {
+    if ((v->m == MSS_M_PROPPATCH) && ps->with_content > 0) {
         mss_v_violation(
             v, MSS_R_PP_NAMES_ONLY, ps->content_line, 0,
             apr_psprintf(v->rpool,
@@ -119,39 +119,81 @@ void mss_method_propstat(mss_validator_t *v)
                                    strlen(ps->first_with_content))));
     }
     /* PF-PROP-ONCE: RFC 4918 9.1, 4.4 (one value per property name) */
-    if (ps->names != NULL) {
-        if (r->names == NULL) {
-            r->names = mss_hset_make(v->rpool);
-            r->names_code = mss_hset_make(v->rpool);
-        }
-        for (i = 0; i < ps->names->nelts; i++) {
-            const prop_name_t *pn = &APR_ARRAY_IDX(ps->names, i, prop_name_t);
+    for (i = 0; ps->names != NULL && i < ps->names->nelts; i++) {
+        const prop_name_t *pn = &APR_ARRAY_IDX(ps->names, i, prop_name_t);
+        int seen = 0;
+        int same = 0;
+
+        if (r->names != NULL) {
             apr_uint64_t d = name_digest(v, pn);
             apr_uint64_t dc =
                 d
                 ^ ((apr_uint64_t)(code + 2) * APR_UINT64_C(0x9e3779b97f4a7c15));
 
-            if (dc == 0) {
-                dc = 1;
-            }
-            if (!mss_hset_add(r->names, d)) {
-                int same = !mss_hset_add(r->names_code, dc);
+            seen = !mss_hset_add(r->names, d);
+            same = !mss_hset_add(r->names_code, dc != 0 ? dc : 1);
+        }
+        else {
+            unsigned int j;
 
-                mss_v_violation(
-                    v, MSS_R_PF_PROP_ONCE, ps->line, ps->col,
-                    apr_psprintf(v->rpool,
-                                 "property {%s}%s appears again in this "
-                                 "response, %s (RFC 4918 9.1)",
-                                 pn->uri != NULL
-                                     ? mss_v_esc(v, pn->uri, strlen(pn->uri))
-                                     : "",
-                                 mss_v_esc(v, pn->local, strlen(pn->local)),
-                                 same ? "with the same status"
-                                      : "with a different status"));
+            for (j = 0; j < r->nn; j++) {
+                const prop_name_t *o = &r->nn_names[j];
+
+                if (o->local == pn->local
+                    && (o->uri == pn->uri
+                        || (o->uri != NULL && pn->uri != NULL
+                            && strcmp(o->uri, pn->uri) == 0))) {
+                    seen = 1;
+                    same |= r->ncode[j] == code;
+                }
             }
-            else {
-                mss_hset_add(r->names_code, dc);
+            if (r->nn == r->ncap) {
+                if (r->ncap == MSS_NAMES_LINEAR) {
+                    /* many names: move to digest sets */
+                    r->names = mss_hset_make(v->rpool);
+                    r->names_code = mss_hset_make(v->rpool);
+                    for (j = 0; j < r->nn; j++) {
+                        apr_uint64_t d = name_digest(v, &r->nn_names[j]);
+                        apr_uint64_t dc =
+                            d
+                            ^ ((apr_uint64_t)(r->ncode[j] + 2)
+                               * APR_UINT64_C(0x9e3779b97f4a7c15));
+
+                        mss_hset_add(r->names, d);
+                        mss_hset_add(r->names_code, dc != 0 ? dc : 1);
+                    }
+                    i--; /* this name again, through the sets */
+                    continue;
+                }
+                r->ncap = r->ncap == 0 ? 16 : MSS_NAMES_LINEAR;
+                {
+                    prop_name_t *nm =
+                        apr_palloc(v->rpool, r->ncap * sizeof(*nm));
+                    int *nc = apr_palloc(v->rpool, r->ncap * sizeof(*nc));
+
+                    if (r->nn > 0) {
+                        memcpy(nm, r->nn_names, r->nn * sizeof(*nm));
+                        memcpy(nc, r->ncode, r->nn * sizeof(*nc));
+                    }
+                    r->nn_names = nm;
+                    r->ncode = nc;
+                }
             }
+            r->nn_names[r->nn] = *pn;
+            r->ncode[r->nn] = code;
+            r->nn++;
+        }
+        if (seen) {
+            mss_v_violation(
+                v, MSS_R_PF_PROP_ONCE, ps->line, ps->col,
+                apr_psprintf(
+                    v->rpool,
+                    "property {%s}%s appears again in this "
+                    "response, %s (RFC 4918 9.1)",
+                    pn->uri != NULL ? mss_v_esc(v, pn->uri, strlen(pn->uri))
+                                    : "",
+                    mss_v_esc(v, pn->local, strlen(pn->local)),
+                    same ? "with the same status" : "with a different status"));
         }
     }
 }
@@ -237,7 +279,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
     if (!same) {
         int allowed = 0;
 
-        if ((mss_v_method_is(v, "COPY") || mss_v_method_is(v, "MOVE"))
+        if (((v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE))
             && v->dest_origin.scheme != NULL) {
             mss_origin_t ho;
 
@@ -292,7 +334,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
         *root_here = 1;
     }
 
-    if (mss_v_method_is(v, "PROPFIND")) {
+    if ((v->m == MSS_M_PROPFIND)) {
         /* PF-DEPTH-SCOPE: RFC 4918 9.1, 10.2 */
         int bad = scope == MSS_SCOPE_OUTSIDE
                   || (v->depth_kind == 0 && scope != MSS_SCOPE_SELF)
@@ -327,7 +369,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
             }
         }
     }
-    else if (mss_v_method_is(v, "PROPPATCH")) {
+    else if ((v->m == MSS_M_PROPPATCH)) {
         /* PP-SINGLE-TARGET: RFC 4918 9.2 */
         if (scope != MSS_SCOPE_SELF) {
             mss_v_violation(v, MSS_R_PP_SINGLE_TARGET, h->line, h->col,
@@ -337,7 +379,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
                                          HS, scope_name(scope)));
         }
     }
-    else if (mss_v_method_is(v, "DELETE")) {
+    else if ((v->m == MSS_M_DELETE)) {
         /* DEL-MEMBERS-ONLY: RFC 4918 9.6.1 */
         if (scope == MSS_SCOPE_OUTSIDE) {
             mss_v_violation(v, MSS_R_DEL_MEMBERS_ONLY, h->line, h->col,
@@ -348,13 +390,12 @@ static void href_rules(mss_validator_t *v, const href_t *h,
                                          HS));
         }
     }
-    else if (mss_v_method_is(v, "COPY") || mss_v_method_is(v, "MOVE")) {
+    else if ((v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE)) {
         /* CM-HREF-SCOPE: RFC 4918 9.8.5, 9.9.4 */
         int in_src = scope != MSS_SCOPE_OUTSIDE;
         int in_dst = v->dest_key != NULL && dscope != MSS_SCOPE_OUTSIDE;
 
-        if (mss_v_method_is(v, "COPY") && v->depth != NULL
-            && v->depth_kind == 0) {
+        if ((v->m == MSS_M_COPY) && v->depth != NULL && v->depth_kind == 0) {
             in_src = scope == MSS_SCOPE_SELF;
             in_dst = dscope == MSS_SCOPE_SELF;
         }
@@ -371,7 +412,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
                                  : "tree"));
         }
     }
-    else if (mss_v_method_is(v, "LOCK")) {
+    else if ((v->m == MSS_M_LOCK)) {
         /* LOCK-SCOPE: RFC 4918 9.10.3 */
         if (scope == MSS_SCOPE_OUTSIDE) {
             mss_v_violation(v, MSS_R_LOCK_SCOPE, h->line, h->col,
@@ -436,8 +477,7 @@ void mss_method_response(mss_validator_t *v)
     int self_here = 0;
     int root_here = 0;
     int i;
-    apr_array_header_t *digests =
-        apr_array_make(v->rpool, 2, sizeof(apr_uint64_t));
+    apr_array_header_t *digests;
 
     if (status_form) {
         fail = r->code >= 0 && !is_2xx(r->code);
@@ -457,6 +497,15 @@ void mss_method_response(mss_validator_t *v)
         v->entries_unknown++;
     }
 
+    /* the digests of this response's hrefs join the set after all of them
+     * are checked (a repeat within one response is not a duplicate) */
+    if (r->hrefs != NULL && r->hrefs->nelts > 0) {
+        digests =
+            apr_array_make(v->rpool, r->hrefs->nelts, sizeof(apr_uint64_t));
+    }
+    else {
+        digests = NULL;
+    }
     for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
         const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
         int self_one = 0;
@@ -472,7 +521,7 @@ void mss_method_response(mss_validator_t *v)
             v->fail_nonroot++;
         }
     }
-    for (i = 0; i < digests->nelts; i++) {
+    for (i = 0; digests != NULL && i < digests->nelts; i++) {
         mss_hset_add(v->href_set, APR_ARRAY_IDX(digests, i, apr_uint64_t));
     }
     if (self_here) {
@@ -501,7 +550,7 @@ void mss_method_response(mss_validator_t *v)
         }
     }
 
-    if (mss_v_method_is(v, "PROPFIND")) {
+    if ((v->m == MSS_M_PROPFIND)) {
         /* PF-208-DEPTH: RFC 5842 7.1 */
         if (status_form && r->code == 208
             && v->depth_kind != MSS_DEPTH_INFINITY) {
@@ -516,7 +565,7 @@ void mss_method_response(mss_validator_t *v)
             v->first_unmapped = 1;
         }
     }
-    else if (mss_v_method_is(v, "PROPPATCH")) {
+    else if ((v->m == MSS_M_PROPPATCH)) {
         /* PP-PROPSTAT-FORM: RFC 4918 9.2, 9.2.1 */
         if (status_form) {
             mss_v_violation(v, MSS_R_PP_PROPSTAT_FORM, r->line, r->col,
@@ -547,17 +596,17 @@ void mss_method_response(mss_validator_t *v)
                             "(RFC 4918 9.2: the Request-URI only)");
         }
     }
-    else if (mss_v_method_is(v, "DELETE")) {
+    else if ((v->m == MSS_M_DELETE)) {
         if (status_form) {
             redundant_status(v, r, 0);
         }
     }
-    else if (mss_v_method_is(v, "COPY") || mss_v_method_is(v, "MOVE")) {
+    else if ((v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE)) {
         if (status_form) {
             redundant_status(v, r, 1);
         }
     }
-    else if (mss_v_method_is(v, "LOCK")) {
+    else if ((v->m == MSS_M_LOCK)) {
         /* LOCK-LEGACY-PROPSTAT: RFC 2518 8.10.10 vs RFC 4918 9.10.9 */
         if (r->npropstat > 0 && r->ps_lockdiscovery_only == r->npropstat) {
             mss_v_violation(v, MSS_R_LOCK_LEGACY_PROPSTAT, r->line, r->col,
@@ -579,7 +628,7 @@ void mss_method_document(mss_validator_t *v)
     if (!v->root_ok) {
         return;
     }
-    if (mss_v_method_is(v, "PROPFIND")) {
+    if ((v->m == MSS_M_PROPFIND)) {
         /* PF-ROOT-PRESENT: RFC 4918 9.1; RFC 8144 4 (an empty multistatus
          * is MS-EMPTY's) */
         if (any && v->self_responses == 0 && !v->noroot && v->req_key != NULL) {
@@ -605,7 +654,7 @@ void mss_method_document(mss_validator_t *v)
             }
         }
     }
-    else if (mss_v_method_is(v, "DELETE")) {
+    else if ((v->m == MSS_M_DELETE)) {
         /* DEL-HAS-FAILURE: RFC 4918 9.6.1, App. B */
         if (no_failure) {
             mss_v_doc(v, MSS_R_DEL_HAS_FAILURE, MSS_SEV_WARN, 0, 0,
@@ -619,7 +668,7 @@ void mss_method_document(mss_validator_t *v)
                      "status says the same (RFC 4918 9.6.1)");
         }
     }
-    else if (mss_v_method_is(v, "COPY") || mss_v_method_is(v, "MOVE")) {
+    else if ((v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE)) {
         /* CM-HAS-FAILURE: RFC 4918 9.8.5, 9.9.4 */
         if (no_failure) {
             mss_v_doc(v, MSS_R_CM_HAS_FAILURE, MSS_SEV_WARN, 0, 0,
@@ -639,7 +688,7 @@ void mss_method_document(mss_validator_t *v)
                                    v->method));
         }
     }
-    else if (mss_v_method_is(v, "LOCK")) {
+    else if ((v->m == MSS_M_LOCK)) {
         /* LOCK-IS-FAILURE: RFC 4918 9.10.3, 9.10.6 */
         if (no_failure) {
             mss_v_doc(v, MSS_R_LOCK_IS_FAILURE, MSS_SEV_WARN, 0, 0,

@@ -211,6 +211,20 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
     size_t pathlen;
 
     *same_origin = 1;
+    if (sl == 0 && len > 0 && href[0] == '/' && (len == 1 || href[1] != '/')) {
+        /* the common case: an absolute path with no escape and no dot
+         * segment is its own key */
+        apr_size_t i;
+
+        for (i = 0; i < len; i++) {
+            if (href[i] == '%' || (href[i] == '.' && href[i - 1] == '/')) {
+                break;
+            }
+        }
+        if (i == len) {
+            return apr_pstrmemdup(p, href, len);
+        }
+    }
     if (sl > 0) {
         const char *auth;
         const char *auth_end;

@@ -166,11 +166,10 @@ typedef struct {
      *  or attribute-list declaration): the layer has stopped the parser. */
     void (*declaration)(void *baton, const char *what, const char *name,
                         unsigned long line, unsigned long col);
-    /* @p offset: bytes of (decoded) input consumed so far; the difference
-     * between two events measures the markup and text between them */
-    void (*start)(void *baton, const char *uri, const char *local, int nattrs,
-                  apr_off_t offset, unsigned long line, unsigned long col);
-    void (*end)(void *baton, apr_off_t offset);
+    /* the position and input offset of an event are there to ask for
+     * (mss_xml_position, mss_xml_offset): most elements never need them */
+    void (*start)(void *baton, const char *uri, const char *local, int nattrs);
+    void (*end)(void *baton);
     void (*text)(void *baton, const char *s, apr_size_t len);
     /** First error (not warning); the layer has stopped the parser. */
     void (*error)(void *baton, const char *msg, unsigned long line,
@@ -190,8 +189,13 @@ void mss_xml_stop(mss_xml_t *x);
 /** 1 when the root element has been closed. */
 int mss_xml_done(const mss_xml_t *x);
 
-/** Current parser position. */
+/** Current parser position (just past the markup of the last event). */
 void mss_xml_position(const mss_xml_t *x, unsigned long *line,
                       unsigned long *col);
+
+/** Bytes of (decoded) input consumed so far: the same at a given event
+ *  whatever the chunking, so differences measure the markup and text
+ *  between two events. */
+apr_off_t mss_xml_offset(const mss_xml_t *x);
 
 #endif /* MSS_PRIVATE_H */

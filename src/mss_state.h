@@ -106,10 +106,18 @@ typedef struct {
     unsigned int with_content;
     const char *first_with_content;
     unsigned long content_line;
-    int restype_2xx;        /* resourcetype in a 2xx propstat */
-    int collection;         /* ... with DAV:collection */
-    mss_hset_t *names;      /* property names (PF-PROP-ONCE) */
-    mss_hset_t *names_code; /* names mixed with their status */
+    int restype_2xx; /* resourcetype in a 2xx propstat */
+    int collection;  /* ... with DAV:collection */
+    /* property names seen (PF-PROP-ONCE) with their status, in a small
+     * array searched linearly by pointer (libxml2 interns names in the
+     * parser's dictionary); past MSS_NAMES_LINEAR names, digests go to
+     * sets instead */
+    prop_name_t *nn_names; /* names (dictionary pointers) */
+    int *ncode;
+    unsigned int nn;
+    unsigned int ncap;
+    mss_hset_t *names;      /* digests, once past the linear size */
+    mss_hset_t *names_code; /* digests mixed with their status */
     pending_t *head;
     pending_t *tail;
 } response_t;
@@ -133,6 +141,7 @@ struct mss_validator_t {
 
     /* request facts */
     const char *method;
+    int m; /* MSS_M_*: the method, for the checks that branch on it */
     const char *uri;
     const char *depth;
     int depth_kind; /* 0, 1, or MSS_DEPTH_INFINITY (absent too) */
@@ -206,6 +215,26 @@ struct mss_validator_t {
 };
 
 #define MSS_DEPTH_INFINITY 2
+
+/* Methods the rules branch on (rules.md 3.1-3.3); anything else is
+ * MSS_M_OTHER.  Names compare case-sensitively (RFC 9110 9.1). */
+enum {
+    MSS_M_OTHER,
+    MSS_M_PROPFIND,
+    MSS_M_PROPPATCH,
+    MSS_M_DELETE,
+    MSS_M_COPY,
+    MSS_M_MOVE,
+    MSS_M_LOCK,
+    MSS_M_REPORT,
+    MSS_M_SEARCH,
+    MSS_M_MKCALENDAR,
+    MSS_M_UPDATE,
+    MSS_M_LABEL,
+    MSS_M_MERGE,
+    MSS_M_HEAD
+};
+#define MSS_NAMES_LINEAR 32
 
 /* mss_validate.c: reporting and helpers */
 void mss_v_violation(mss_validator_t *v, mss_rule_e rule, unsigned long line,

@@ -602,7 +602,7 @@ static void header_rules(mss_validator_t *v, int has_body)
     }
 
     /* HDR-LOCATION: RFC 4918 13.1, RFC 3253 11.2 */
-    if (mss_v_method_is(v, "MERGE")) {
+    if ((v->m == MSS_M_MERGE)) {
         if (resp_header(v, "Location") == NULL) {
             mss_v_doc(v, MSS_R_HDR_LOCATION, MSS_SEV_INFO, 0, 0,
                       "MERGE 207 without Location (RFC 3253 11.2 "
@@ -617,8 +617,8 @@ static void header_rules(mss_validator_t *v, int has_body)
 
     cc = resp_list(v, "Cache-Control");
     /* HDR-DELTAV-NOCACHE: RFC 3253 7.1, 8.2, 11.2 */
-    if ((mss_v_method_is(v, "UPDATE") || mss_v_method_is(v, "LABEL")
-         || mss_v_method_is(v, "MERGE"))
+    if (((v->m == MSS_M_UPDATE) || (v->m == MSS_M_LABEL)
+         || (v->m == MSS_M_MERGE))
         && !mss_list_has(cc, "no-cache", 0)) {
         mss_v_doc(v, MSS_R_HDR_DELTAV_NOCACHE, sev_of(MSS_R_HDR_DELTAV_NOCACHE),
                   0, 0,
@@ -629,7 +629,7 @@ static void header_rules(mss_validator_t *v, int has_body)
     }
 
     /* PF-NO-CACHE: RFC 4918 9.1, the results SHOULD NOT be cached */
-    if (mss_v_method_is(v, "PROPFIND")) {
+    if ((v->m == MSS_M_PROPFIND)) {
         const char *why = NULL;
         long ma = mss_cc_delta(cc, "max-age");
         long sma = mss_cc_delta(cc, "s-maxage");
@@ -844,25 +844,24 @@ static void response_begin(mss_validator_t *v, unsigned long line,
 }
 
 static void on_start(void *baton, const char *uri, const char *local,
-                     int nattrs, apr_off_t offset, unsigned long line,
-                     unsigned long col)
+                     int nattrs)
 {
     mss_validator_t *v = baton;
     elem_e id;
     frame_t *parent;
     frame_t *f;
     move_t mv = {C_IGNORE, -1, T_NONE};
+    unsigned long line;
+    unsigned long col;
 
     if (v->depth_now >= v->opts.max_depth) {
+        mss_xml_position(v->xml, &line, &col);
         limit(v, line, col,
               apr_psprintf(v->pool,
                            "elements nested deeper than depth=%" APR_SIZE_T_FMT
                            "; checking stopped",
                            v->opts.max_depth),
               1);
-        return;
-    }
-    if (!resp_size(v, offset, line, col)) {
         return;
     }
     parent = v->depth_now > 0 ? &v->stack[v->depth_now - 1] : NULL;
@@ -881,10 +880,9 @@ static void on_start(void *baton, const char *uri, const char *local,
         f = &v->stack[v->depth_now++];
         f->ctx = parent->ctx == C_IGNORE ? C_IGNORE : C_VALUE;
         f->restype = 0;
-        f->line = line;
-        f->col = col;
         return;
     }
+    mss_xml_position(v->xml, &line, &col);
     if (parent != NULL && parent->ctx == C_PROP) {
         /* a property: RFC 4918 14.18, prop holds property-name elements */
         int dav = is_dav(v, uri);
@@ -917,6 +915,11 @@ static void on_start(void *baton, const char *uri, const char *local,
             pn->uri = uri;
             pn->local = local;
         }
+        return;
+    }
+    /* the response size is checked at the elements of the multistatus
+     * grammar and at the end of each property, not inside values */
+    if (!resp_size(v, mss_xml_offset(v->xml), line, col)) {
         return;
     }
     id = classify(
@@ -1044,7 +1047,7 @@ static void on_start(void *baton, const char *uri, const char *local,
     switch ((ctx_e)f->ctx) {
     case C_RESPONSE:
         response_begin(v, line, col);
-        v->resp.start = offset;
+        v->resp.start = mss_xml_offset(v->xml);
         break;
     case C_PROPSTAT:
         memset(&v->ps, 0, sizeof(v->ps));
@@ -1155,13 +1158,13 @@ static void on_text(void *baton, const char *s, apr_size_t len)
 {
     mss_validator_t *v = baton;
     frame_t *f;
+    apr_size_t i;
 
     if (v->depth_now == 0) {
         return;
     }
     f = &v->stack[v->depth_now - 1];
-    switch ((ctx_e)f->ctx) {
-    case C_TEXT:
+    if (f->ctx == C_TEXT) {
         if (f->role != T_HREF && f->role != T_STATUS) {
             return;
         }
@@ -1176,19 +1179,20 @@ static void on_text(void *baton, const char *s, apr_size_t len)
         memcpy(v->text + v->text_len, s, len);
         v->text_len += len;
         return;
-    case C_MULTISTATUS:
-    case C_RESPONSE:
-    case C_PROPSTAT:
-    case C_PROP:
-    case C_PROPERTY:
-    case C_ERROR:
-    case C_LOCATION:
-        if (!f->text && !mss_is_xml_space(s, len)) {
+    }
+    /* element-only types and property elements: is there any text that is
+     * not XML whitespace?  (values below a property are never looked at) */
+    if (f->text || f->ctx == C_VALUE || f->ctx == C_IGNORE
+        || f->ctx == C_CONDITION || f->ctx == C_DOC) {
+        return;
+    }
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+
+        if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
             f->text = 1;
+            return;
         }
-        return;
-    default:
-        return;
     }
 }
 
@@ -1465,7 +1469,7 @@ static void response_end(mss_validator_t *v)
     }
     /* MS-PROPSTAT-METHOD: RFC 4918 13, rules.md 3.2 */
     if (r->npropstat > 0 && !v->propstat_ok
-        && !(mss_v_method_is(v, "LOCK")
+        && !((v->m == MSS_M_LOCK)
              && r->ps_lockdiscovery_only == r->npropstat)) {
         /* (the RFC 2518 LOCK shape is LOCK-LEGACY-PROPSTAT instead) */
         mss_v_violation(
@@ -1478,7 +1482,7 @@ static void response_end(mss_validator_t *v)
     }
     /* MS-TRUNCATION-507: RFC 5323 2.3.1, RFC 6352 8.6.2, RFC 6578 3.6 */
     if (status_form && r->code == 507
-        && (mss_v_method_is(v, "REPORT") || mss_v_method_is(v, "SEARCH"))) {
+        && ((v->m == MSS_M_REPORT) || (v->m == MSS_M_SEARCH))) {
         int self = 0;
         int known = 0;
 
@@ -1500,8 +1504,7 @@ static void response_end(mss_validator_t *v)
                                          "2.3.1, RFC 6578 3.6)",
                                          v->method));
         }
-        else if (known && mss_v_method_is(v, "REPORT")
-                 && !r->matches_within_limits) {
+        else if (known && (v->m == MSS_M_REPORT) && !r->matches_within_limits) {
             mss_v_violation(v, MSS_R_MS_TRUNCATION_507, r->line, r->col,
                             "507 on the Request-URI without DAV:error/"
                             "DAV:number-of-matches-within-limits (RFC 6352 "
@@ -1513,7 +1516,7 @@ static void response_end(mss_validator_t *v)
     v->in_response = 0;
 }
 
-static void on_end(void *baton, apr_off_t offset)
+static void on_end(void *baton)
 {
     mss_validator_t *v = baton;
     frame_t *f;
@@ -1523,7 +1526,12 @@ static void on_end(void *baton, apr_off_t offset)
         return;
     }
     f = &v->stack[v->depth_now - 1];
-    if (v->in_response && !resp_size(v, offset, f->line, f->col)) {
+    if (f->ctx == C_VALUE || f->ctx == C_IGNORE) {
+        v->depth_now--; /* nothing to check (the hot path) */
+        return;
+    }
+    if (v->in_response
+        && !resp_size(v, mss_xml_offset(v->xml), f->line, f->col)) {
         return;
     }
     parent = v->depth_now > 1 ? &v->stack[v->depth_now - 2] : NULL;
@@ -1627,12 +1635,12 @@ static void document_end(mss_validator_t *v)
     if (v->root_ok && v->responses == 0) {
         int flag = 0;
 
-        if (mss_v_method_is(v, "PROPPATCH") || mss_v_method_is(v, "LOCK")
-            || mss_v_method_is(v, "DELETE") || mss_v_method_is(v, "COPY")
-            || mss_v_method_is(v, "MOVE") || mss_v_method_is(v, "MKCALENDAR")) {
+        if ((v->m == MSS_M_PROPPATCH) || (v->m == MSS_M_LOCK)
+            || (v->m == MSS_M_DELETE) || (v->m == MSS_M_COPY)
+            || (v->m == MSS_M_MOVE) || (v->m == MSS_M_MKCALENDAR)) {
             flag = 1;
         }
-        else if (mss_v_method_is(v, "PROPFIND") && !v->noroot) {
+        else if ((v->m == MSS_M_PROPFIND) && !v->noroot) {
             flag = 1;
         }
         if (flag) {
@@ -1688,6 +1696,19 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
     v->text = apr_palloc(p, v->opts.max_text + 1);
 
     v->method = apr_pstrdup(p, req->method != NULL ? req->method : "PROPFIND");
+    {
+        static const char *const ms[] = {
+            "",       "PROPFIND", "PROPPATCH", "DELETE", "COPY",
+            "MOVE",   "LOCK",     "REPORT",    "SEARCH", "MKCALENDAR",
+            "UPDATE", "LABEL",    "MERGE",     "HEAD"};
+        int i;
+
+        for (i = 1; i < (int)(sizeof(ms) / sizeof(ms[0])); i++) {
+            if (strcmp(v->method, ms[i]) == 0) {
+                v->m = i;
+            }
+        }
+    }
     v->uri = apr_pstrdup(p, req->uri != NULL ? req->uri : "/");
     v->depth = req->depth != NULL ? apr_pstrdup(p, req->depth) : NULL;
     v->req_headers = copy_table(p, req->req_headers);
@@ -1716,9 +1737,8 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
         }
     }
     v->href_set = mss_hset_make(p);
-    v->prop_once = mss_v_method_is(v, "PROPFIND")
-                   || mss_v_method_is(v, "REPORT")
-                   || mss_v_method_is(v, "SEARCH");
+    v->prop_once = (v->m == MSS_M_PROPFIND) || (v->m == MSS_M_REPORT)
+                   || (v->m == MSS_M_SEARCH);
     if (v->opts.proxy_map != NULL) {
         char *copy = apr_pstrdup(p, v->opts.proxy_map);
         char *last = NULL;
@@ -1757,9 +1777,9 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
     list = v->opts.propstat_methods != NULL ? v->opts.propstat_methods
                                             : "PROPFIND PROPPATCH REPORT "
                                               "SEARCH";
-    v->propstat_ok =
-        mss_method_in_list(list, v->method) || mss_v_method_is(v, "MKCALENDAR")
-        || mss_v_method_is(v, "UPDATE") || mss_v_method_is(v, "MERGE");
+    v->propstat_ok = mss_method_in_list(list, v->method)
+                     || (v->m == MSS_M_MKCALENDAR) || (v->m == MSS_M_UPDATE)
+                     || (v->m == MSS_M_MERGE);
 
     rv = mss_xml_create(&v->xml, p, &handlers, v);
     if (rv != APR_SUCCESS) {
@@ -1830,7 +1850,7 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
         if (v->bytes == 0) {
             /* HDR-EMPTY-BODY: RFC 4918 13 (a HEAD response has no body,
              * RFC 9110 9.3.2) */
-            if (!mss_v_method_is(v, "HEAD")) {
+            if (!(v->m == MSS_M_HEAD)) {
                 mss_v_doc(v, MSS_R_HDR_EMPTY_BODY, sev_of(MSS_R_HDR_EMPTY_BODY),
                           0, 0,
                           "207 with an empty body (RFC 4918 13: the "

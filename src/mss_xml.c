@@ -180,11 +180,12 @@ static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *publicId,
     return NULL;
 }
 
-/* Bytes of input the parser has consumed: the same at a given event
- * whatever the chunking (shrinking moves bytes from cur - base into
- * consumed). */
-static apr_off_t offset(const xmlParserCtxtPtr ctxt)
+apr_off_t mss_xml_offset(const mss_xml_t *x)
 {
+    const xmlParserCtxtPtr ctxt = x->ctxt;
+
+    /* shrinking moves bytes from cur - base into consumed, so the sum
+     * does not depend on the chunking */
     if (ctxt->input == NULL) {
         return 0;
     }
@@ -198,8 +199,6 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                      int nb_defaulted, const xmlChar **attributes)
 {
     mss_xml_t *x = X(ctx);
-    unsigned long line;
-    unsigned long col;
 
     (void)prefix;
     (void)nb_namespaces;
@@ -210,9 +209,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         return;
     }
     x->depth++;
-    position(x->ctxt, &line, &col);
     x->h->start(x->baton, (const char *)URI, (const char *)localname,
-                nb_attributes, offset(x->ctxt), line, col);
+                nb_attributes);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -226,11 +224,10 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (x->stopped) {
         return;
     }
-    x->depth--;
-    if (x->depth == 0) {
+    if (--x->depth == 0) {
         x->done = 1;
     }
-    x->h->end(x->baton, offset(x->ctxt));
+    x->h->end(x->baton);
 }
 
 static void on_text(void *ctx, const xmlChar *ch, int len)
