@@ -28,19 +28,24 @@ static int hexval(char c)
                                      : tolower((unsigned char)c) - 'a' + 10;
 }
 
-/* RFC 3986 2.2 reserved and 2.3 unreserved characters, as a bitmap of
- * the 128 ASCII codes (a lookup per byte: this runs on every href) */
-static int uri_char(int c)
-{
-    static const unsigned char map[16] = {
-        0x00, 0x00, 0x00, 0x00, /* 0x00-0x1f: controls */
-        0xda, 0xff, 0xff, 0xaf, /* 0x20-0x3f: !#$&'()*+,-./0-9:;=? */
-        0xff, 0xff, 0xff, 0xaf, /* 0x40-0x5f: @A-Z[]_ */
-        0xfe, 0xff, 0xff, 0x47  /* 0x60-0x7f: a-z~ */
-    };
-
-    return c >= 0 && c < 128 && (map[c >> 3] & (1u << (c & 7))) != 0;
-}
+/* Byte classes for the one pass over an href (RFC 3986 2.1-2.4):
+ * 0 unreserved or reserved, 1 '%', 2 '.', 3 '#', 4 '/', 5 must be
+ * percent-encoded (controls, space, '"', '<', '>', '\\', '^', '`', '{',
+ * '|', '}', DEL and every non-ASCII byte). */
+enum { B_OK, B_PCT, B_DOT, B_HASH, B_SLASH, B_BAD };
+static const unsigned char byte_class[256] = {
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 0, 5, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 4,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 5, 0,
+    5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 5, 5, 5, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+};
 
 static int unreserved(int c)
 {
@@ -120,13 +125,17 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
-        if (c == '%') {
+        switch (byte_class[c]) {
+        case B_OK:
+        case B_SLASH:
+            break;
+        case B_PCT:
             if (i + 2 < n && hex((unsigned char)s[i + 1])
                 && hex((unsigned char)s[i + 2])) {
                 int d = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
 
-                lower_hex |= islower((unsigned char)s[i + 1])
-                             || islower((unsigned char)s[i + 2]);
+                lower_hex |= (s[i + 1] >= 'a' && s[i + 1] <= 'f')
+                             || (s[i + 2] >= 'a' && s[i + 2] <= 'f');
                 escaped_unreserved |= unreserved(d);
                 maybe_dots |= d == '.' && i > 0 && s[i - 1] == '/';
                 i += 2;
@@ -134,19 +143,23 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
             else if (bad == NULL) {
                 bad = "a '%' that starts no %XX escape";
             }
-        }
-        else if (c == '.') {
+            break;
+        case B_DOT:
             /* a segment can be "." or ".." only if it starts with one */
             maybe_dots |= i > 0 && s[i - 1] == '/';
-        }
-        else if (c == '#') {
+            break;
+        case B_HASH:
             hash = 1;
-        }
-        else if (bad == NULL && !uri_char(c)) {
-            bad = c >= 0x80               ? "a non-ASCII character"
-                  : c == ' '              ? "a space"
-                  : c < 0x20 || c == 0x7F ? "a control character"
-                                          : apr_psprintf(v->rpool, "'%c'", c);
+            break;
+        default:
+            if (bad == NULL) {
+                bad = c >= 0x80  ? "a non-ASCII character"
+                      : c == ' ' ? "a space"
+                      : c < 0x20 || c == 0x7F
+                          ? "a control character"
+                          : apr_psprintf(v->rpool, "'%c'", c);
+            }
+            break;
         }
     }
 

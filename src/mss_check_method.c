@@ -135,8 +135,11 @@ void mss_method_propstat(mss_validator_t *v)
         }
         else {
             unsigned int j;
+            apr_uint64_t bit = APR_UINT64_C(1)
+                               << (((apr_size_t)pn->local >> 4) & 63);
 
-            for (j = 0; j < r->nn; j++) {
+            /* the scan runs only when the local name's bit is taken */
+            for (j = (r->nn_mask & bit) ? 0 : r->nn; j < r->nn; j++) {
                 const prop_name_t *o = &r->nn_names[j];
 
                 if (o->local == pn->local
@@ -179,6 +182,7 @@ void mss_method_propstat(mss_validator_t *v)
                     r->ncode = nc;
                 }
             }
+            r->nn_mask |= bit;
             r->nn_names[r->nn] = *pn;
             r->ncode[r->nn] = code;
             r->nn++;
@@ -318,7 +322,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
                          "only by the final '/': a probable alias",
                          HS));
     }
-    APR_ARRAY_PUSH(digests, apr_uint64_t) = d;
+    *MSS_PUSH(digests, apr_uint64_t) = d;
 
     if (v->req_key == NULL) {
         return;
@@ -477,7 +481,7 @@ void mss_method_response(mss_validator_t *v)
     int self_here = 0;
     int root_here = 0;
     int i;
-    apr_array_header_t *digests;
+    apr_array_header_t *digests = v->digests;
 
     if (status_form) {
         fail = r->code >= 0 && !is_2xx(r->code);
@@ -499,13 +503,7 @@ void mss_method_response(mss_validator_t *v)
 
     /* the digests of this response's hrefs join the set after all of them
      * are checked (a repeat within one response is not a duplicate) */
-    if (r->hrefs != NULL && r->hrefs->nelts > 0) {
-        digests =
-            apr_array_make(v->rpool, r->hrefs->nelts, sizeof(apr_uint64_t));
-    }
-    else {
-        digests = NULL;
-    }
+    digests->nelts = 0;
     for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
         const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
         int self_one = 0;
@@ -521,7 +519,7 @@ void mss_method_response(mss_validator_t *v)
             v->fail_nonroot++;
         }
     }
-    for (i = 0; digests != NULL && i < digests->nelts; i++) {
+    for (i = 0; i < digests->nelts; i++) {
         mss_hset_add(v->href_set, APR_ARRAY_IDX(digests, i, apr_uint64_t));
     }
     if (self_here) {

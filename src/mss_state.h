@@ -17,6 +17,7 @@ typedef struct {
     unsigned char text;    /* non-whitespace text seen directly inside */
     unsigned char attrs;   /* it carries attributes */
     unsigned char restype; /* a DAV:resourcetype property */
+    unsigned char wants;   /* text directly inside matters (until seen) */
     unsigned long line;
     unsigned long col;
     unsigned int children; /* child elements */
@@ -69,7 +70,8 @@ typedef struct {
     unsigned long content_line;
     int restype;               /* DAV:resourcetype reported */
     int collection;            /* ... holding DAV:collection */
-    apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE) */
+    apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE); the
+                                * validator's, emptied per propstat */
 } propstat_t;
 
 /* The top-level response being parsed. */
@@ -95,7 +97,8 @@ typedef struct {
     int matches_within_limits;
     const char *href; /* first non-empty href (trimmed) */
     apr_size_t href_len;
-    apr_array_header_t *hrefs; /* href_t */
+    apr_array_header_t *hrefs; /* href_t; the validator's, emptied per
+                                * response (the strings are in rpool) */
     /* propstat outcomes */
     unsigned int ps_2xx;
     unsigned int ps_fail; /* non-2xx */
@@ -113,6 +116,8 @@ typedef struct {
      * parser's dictionary); past MSS_NAMES_LINEAR names, digests go to
      * sets instead */
     prop_name_t *nn_names; /* names (dictionary pointers) */
+    apr_uint64_t nn_mask;  /* a bit per name pointer: most names need no
+                            * scan at all */
     int *ncode;
     unsigned int nn;
     unsigned int ncap;
@@ -170,6 +175,7 @@ struct mss_validator_t {
 
     /* parse state */
     const char *dav_uri; /* the parser's interned "DAV:" */
+    int want_text;       /* the open element's text matters (text gate) */
     struct {
         const char *uri;
         const char *local;
@@ -202,6 +208,9 @@ struct mss_validator_t {
     int first_self;              /* response 1 names R */
     int first_unmapped;          /* response 1 looks like "no such" */
     apr_array_header_t *orphans; /* orphan_t */
+    apr_array_header_t *pnames;  /* storage behind ps.names */
+    apr_array_header_t *phrefs;  /* storage behind resp.hrefs */
+    apr_array_header_t *digests; /* scratch: one response's href digests */
 
     /* outcome */
     mss_outcome_e stop; /* MALFORMED or OVERFLOW once checking stopped */
@@ -235,6 +244,11 @@ enum {
     MSS_M_HEAD
 };
 #define MSS_NAMES_LINEAR 32
+
+/* Push onto an APR array without a call while there is room. */
+#define MSS_PUSH(a, type)                                                      \
+    ((a)->nelts < (a)->nalloc ? &((type *)(a)->elts)[(a)->nelts++]             \
+                              : (type *)apr_array_push(a))
 
 /* mss_validate.c: reporting and helpers */
 void mss_v_violation(mss_validator_t *v, mss_rule_e rule, unsigned long line,

@@ -835,12 +835,35 @@ static void response_begin(mss_validator_t *v, unsigned long line,
 {
     apr_pool_clear(v->rpool);
     memset(&v->resp, 0, sizeof(v->resp));
+    v->phrefs->nelts = 0;
+    v->resp.hrefs = v->phrefs;
     v->responses++;
     v->resp.index = v->responses;
     v->resp.line = line;
     v->resp.col = col;
     v->resp.code = -1;
     v->in_response = 1;
+}
+
+/* Does text directly inside @p f matter?  Values (below a property) and
+ * ignored subtrees never; element-only types and properties until the
+ * first non-whitespace; href and status always. */
+static int needs_text(const frame_t *f)
+{
+    switch ((ctx_e)f->ctx) {
+    case C_TEXT:
+        return f->role == T_HREF || f->role == T_STATUS;
+    case C_MULTISTATUS:
+    case C_RESPONSE:
+    case C_PROPSTAT:
+    case C_PROP:
+    case C_PROPERTY:
+    case C_ERROR:
+    case C_LOCATION:
+        return !f->text;
+    default:
+        return 0;
+    }
 }
 
 static void on_start(void *baton, const char *uri, const char *local,
@@ -880,6 +903,8 @@ static void on_start(void *baton, const char *uri, const char *local,
         f = &v->stack[v->depth_now++];
         f->ctx = parent->ctx == C_IGNORE ? C_IGNORE : C_VALUE;
         f->restype = 0;
+        f->wants = 0;
+        v->want_text = 0;
         return;
     }
     mss_xml_position(v->xml, &line, &col);
@@ -898,6 +923,8 @@ static void on_start(void *baton, const char *uri, const char *local,
         f->local = local;
         f->line = line;
         f->col = col;
+        f->wants = 1;
+        v->want_text = 1;
         v->ps.properties++;
         if (dav && local[0] == 'l' && strcmp(local, "lockdiscovery") == 0) {
             v->ps.lockdiscovery++;
@@ -908,10 +935,7 @@ static void on_start(void *baton, const char *uri, const char *local,
         if (v->prop_once && v->in_response) {
             prop_name_t *pn;
 
-            if (v->ps.names == NULL) {
-                v->ps.names = apr_array_make(v->rpool, 16, sizeof(prop_name_t));
-            }
-            pn = &APR_ARRAY_PUSH(v->ps.names, prop_name_t);
+            pn = MSS_PUSH(v->ps.names, prop_name_t);
             pn->uri = uri;
             pn->local = local;
         }
@@ -1043,6 +1067,8 @@ static void on_start(void *baton, const char *uri, const char *local,
     f->role = mv.role;
     f->line = line;
     f->col = col;
+    f->wants = (unsigned char)needs_text(f);
+    v->want_text = f->wants;
 
     switch ((ctx_e)f->ctx) {
     case C_RESPONSE:
@@ -1051,6 +1077,8 @@ static void on_start(void *baton, const char *uri, const char *local,
         break;
     case C_PROPSTAT:
         memset(&v->ps, 0, sizeof(v->ps));
+        v->pnames->nelts = 0;
+        v->ps.names = v->prop_once ? v->pnames : NULL;
         v->ps.code = -1;
         v->ps.line = line;
         v->ps.col = col;
@@ -1191,6 +1219,7 @@ static void on_text(void *baton, const char *s, apr_size_t len)
 
         if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
             f->text = 1;
+            v->want_text = 0; /* seen: the rest does not matter */
             return;
         }
     }
@@ -1291,10 +1320,7 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
     if (parent->ctx == C_RESPONSE) {
         href_t *h;
 
-        if (v->resp.hrefs == NULL) {
-            v->resp.hrefs = apr_array_make(v->rpool, 2, sizeof(href_t));
-        }
-        h = &APR_ARRAY_PUSH(v->resp.hrefs, href_t);
+        h = MSS_PUSH(v->resp.hrefs, href_t);
         h->s = apr_pstrmemdup(v->rpool, s, len);
         h->len = len;
         h->line = f->line;
@@ -1528,6 +1554,7 @@ static void on_end(void *baton)
     f = &v->stack[v->depth_now - 1];
     if (f->ctx == C_VALUE || f->ctx == C_IGNORE) {
         v->depth_now--; /* nothing to check (the hot path) */
+        v->want_text = f[-1].wants && !f[-1].text; /* a value has a parent */
         return;
     }
     if (v->in_response
@@ -1624,6 +1651,11 @@ static void on_end(void *baton)
         break;
     }
     v->depth_now--;
+    if (v->depth_now > 0) {
+        const frame_t *up = &v->stack[v->depth_now - 1];
+
+        v->want_text = up->wants && !up->text;
+    }
 }
 
 /* ---- MS-EMPTY and the document end -------------------------------- */
@@ -1737,6 +1769,9 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
         }
     }
     v->href_set = mss_hset_make(p);
+    v->pnames = apr_array_make(p, 16, sizeof(prop_name_t));
+    v->phrefs = apr_array_make(p, 2, sizeof(href_t));
+    v->digests = apr_array_make(p, 2, sizeof(apr_uint64_t));
     v->prop_once = (v->m == MSS_M_PROPFIND) || (v->m == MSS_M_REPORT)
                    || (v->m == MSS_M_SEARCH);
     if (v->opts.proxy_map != NULL) {
@@ -1785,6 +1820,8 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
     if (rv != APR_SUCCESS) {
         return rv;
     }
+    v->want_text = 1;
+    mss_xml_text_gate(v->xml, &v->want_text);
 
     /* MS-METHOD-207: rules.md 3.1 */
     m207 = mss_method_207(v->method);

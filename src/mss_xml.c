@@ -36,6 +36,7 @@ struct mss_xml_t {
     int stopped;
     int done; /* root element closed */
     int depth;
+    const int *gate; /* hand text up only while *gate */
 };
 
 void mss_global_init(void)
@@ -67,6 +68,11 @@ void mss_xml_position(const mss_xml_t *x, unsigned long *line,
                       unsigned long *col)
 {
     position(x->ctxt, line, col);
+}
+
+void mss_xml_text_gate(mss_xml_t *x, const int *gate)
+{
+    x->gate = gate;
 }
 
 void mss_xml_stop(mss_xml_t *x)
@@ -234,7 +240,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 {
     mss_xml_t *x = X(ctx);
 
-    if (x->stopped || len <= 0) {
+    if (x->stopped || len <= 0 || (x->gate != NULL && !*x->gate)) {
         return;
     }
     x->h->text(x->baton, (const char *)ch, (apr_size_t)len);
