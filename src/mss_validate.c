@@ -1554,7 +1554,8 @@ static void on_end(void *baton)
     f = &v->stack[v->depth_now - 1];
     if (f->ctx == C_VALUE || f->ctx == C_IGNORE) {
         v->depth_now--; /* nothing to check (the hot path) */
-        v->want_text = f[-1].wants && !f[-1].text; /* a value has a parent */
+        /* (an ignored element can be the root: no parent then) */
+        v->want_text = v->depth_now > 0 && f[-1].wants && !f[-1].text;
         return;
     }
     if (v->in_response

@@ -50,7 +50,9 @@ static mss_result_t check(apr_pool_t *p, const mss_options_t *o,
 
     memset(&req, 0, sizeof(req));
     memset(&res, 0, sizeof(res));
-    req.method = "PROPFIND";
+    /* REPORT: no Depth or root rules, so exactly one MS-STATUS-SYNTAX
+     * per response of body_with() */
+    req.method = "REPORT";
     req.uri = "/c/";
     *rv = mss_validator_create(&v, p, o, &req, count, c);
     if (*rv == APR_SUCCESS) {
