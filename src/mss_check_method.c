@@ -338,7 +338,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
         *root_here = 1;
     }
 
-    if ((v->m == MSS_M_PROPFIND)) {
+    if (v->m == MSS_M_PROPFIND) {
         /* PF-DEPTH-SCOPE: RFC 4918 9.1, 10.2 */
         int bad = scope == MSS_SCOPE_OUTSIDE
                   || (v->depth_kind == 0 && scope != MSS_SCOPE_SELF)
@@ -373,7 +373,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
             }
         }
     }
-    else if ((v->m == MSS_M_PROPPATCH)) {
+    else if (v->m == MSS_M_PROPPATCH) {
         /* PP-SINGLE-TARGET: RFC 4918 9.2 */
         if (scope != MSS_SCOPE_SELF) {
             mss_v_violation(v, MSS_R_PP_SINGLE_TARGET, h->line, h->col,
@@ -383,7 +383,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
                                          HS, scope_name(scope)));
         }
     }
-    else if ((v->m == MSS_M_DELETE)) {
+    else if (v->m == MSS_M_DELETE) {
         /* DEL-MEMBERS-ONLY: RFC 4918 9.6.1 */
         if (scope == MSS_SCOPE_OUTSIDE) {
             mss_v_violation(v, MSS_R_DEL_MEMBERS_ONLY, h->line, h->col,
@@ -416,7 +416,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
                                  : "tree"));
         }
     }
-    else if ((v->m == MSS_M_LOCK)) {
+    else if (v->m == MSS_M_LOCK) {
         /* LOCK-SCOPE: RFC 4918 9.10.3 */
         if (scope == MSS_SCOPE_OUTSIDE) {
             mss_v_violation(v, MSS_R_LOCK_SCOPE, h->line, h->col,
@@ -479,7 +479,6 @@ void mss_method_response(mss_validator_t *v)
     int fail = 0;
     int ok = 0;
     int self_here = 0;
-    int root_here = 0;
     int i;
     apr_array_header_t *digests = v->digests;
 
@@ -514,7 +513,7 @@ void mss_method_response(mss_validator_t *v)
         }
         href_rules(v, h, digests, &self_one, &root_one);
         self_here |= self_one;
-        root_here |= root_one;
+
         if (fail && !root_one) {
             v->fail_nonroot++;
         }
@@ -548,7 +547,7 @@ void mss_method_response(mss_validator_t *v)
         }
     }
 
-    if ((v->m == MSS_M_PROPFIND)) {
+    if (v->m == MSS_M_PROPFIND) {
         /* PF-208-DEPTH: RFC 5842 7.1 */
         if (status_form && r->code == 208
             && v->depth_kind != MSS_DEPTH_INFINITY) {
@@ -563,7 +562,7 @@ void mss_method_response(mss_validator_t *v)
             v->first_unmapped = 1;
         }
     }
-    else if ((v->m == MSS_M_PROPPATCH)) {
+    else if (v->m == MSS_M_PROPPATCH) {
         /* PP-PROPSTAT-FORM: RFC 4918 9.2, 9.2.1 */
         if (status_form) {
             mss_v_violation(v, MSS_R_PP_PROPSTAT_FORM, r->line, r->col,
@@ -594,7 +593,7 @@ void mss_method_response(mss_validator_t *v)
                             "(RFC 4918 9.2: the Request-URI only)");
         }
     }
-    else if ((v->m == MSS_M_DELETE)) {
+    else if (v->m == MSS_M_DELETE) {
         if (status_form) {
             redundant_status(v, r, 0);
         }
@@ -604,7 +603,7 @@ void mss_method_response(mss_validator_t *v)
             redundant_status(v, r, 1);
         }
     }
-    else if ((v->m == MSS_M_LOCK)) {
+    else if (v->m == MSS_M_LOCK) {
         /* LOCK-LEGACY-PROPSTAT: RFC 2518 8.10.10 vs RFC 4918 9.10.9 */
         if (r->npropstat > 0 && r->ps_lockdiscovery_only == r->npropstat) {
             mss_v_violation(v, MSS_R_LOCK_LEGACY_PROPSTAT, r->line, r->col,
@@ -626,7 +625,7 @@ void mss_method_document(mss_validator_t *v)
     if (!v->root_ok) {
         return;
     }
-    if ((v->m == MSS_M_PROPFIND)) {
+    if (v->m == MSS_M_PROPFIND) {
         /* PF-ROOT-PRESENT: RFC 4918 9.1; RFC 8144 4 (an empty multistatus
          * is MS-EMPTY's) */
         if (any && v->self_responses == 0 && !v->noroot && v->req_key != NULL) {
@@ -652,7 +651,7 @@ void mss_method_document(mss_validator_t *v)
             }
         }
     }
-    else if ((v->m == MSS_M_DELETE)) {
+    else if (v->m == MSS_M_DELETE) {
         /* DEL-HAS-FAILURE: RFC 4918 9.6.1, App. B */
         if (no_failure) {
             mss_v_doc(v, MSS_R_DEL_HAS_FAILURE, MSS_SEV_WARN, 0, 0,
@@ -686,7 +685,7 @@ void mss_method_document(mss_validator_t *v)
                                    v->method));
         }
     }
-    else if ((v->m == MSS_M_LOCK)) {
+    else if (v->m == MSS_M_LOCK) {
         /* LOCK-IS-FAILURE: RFC 4918 9.10.3, 9.10.6 */
         if (no_failure) {
             mss_v_doc(v, MSS_R_LOCK_IS_FAILURE, MSS_SEV_WARN, 0, 0,

@@ -602,7 +602,7 @@ static void header_rules(mss_validator_t *v, int has_body)
     }
 
     /* HDR-LOCATION: RFC 4918 13.1, RFC 3253 11.2 */
-    if ((v->m == MSS_M_MERGE)) {
+    if (v->m == MSS_M_MERGE) {
         if (resp_header(v, "Location") == NULL) {
             mss_v_doc(v, MSS_R_HDR_LOCATION, MSS_SEV_INFO, 0, 0,
                       "MERGE 207 without Location (RFC 3253 11.2 "
@@ -629,7 +629,7 @@ static void header_rules(mss_validator_t *v, int has_body)
     }
 
     /* PF-NO-CACHE: RFC 4918 9.1, the results SHOULD NOT be cached */
-    if ((v->m == MSS_M_PROPFIND)) {
+    if (v->m == MSS_M_PROPFIND) {
         const char *why = NULL;
         long ma = mss_cc_delta(cc, "max-age");
         long sma = mss_cc_delta(cc, "s-maxage");
