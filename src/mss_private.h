@@ -183,9 +183,10 @@ apr_status_t mss_xml_create(mss_xml_t **x, apr_pool_t *p,
 apr_status_t mss_xml_feed(mss_xml_t *x, const char *buf, apr_size_t len,
                           int terminate);
 
-/** Text events are handed up only while *@p gate is non-zero (the
- *  validator clears it inside property values, where text is never
- *  looked at).  NULL: always. */
+/** Text events are handed up according to *@p gate: 0 none (inside
+ *  property values, where text is never looked at), 1 only text that is
+ *  not all XML whitespace (element-only types: whitespace never matters
+ *  there), 2 all.  NULL: all. */
 void mss_xml_text_gate(mss_xml_t *x, const int *gate);
 
 /** Stop parsing (from inside a handler, or between feeds). */

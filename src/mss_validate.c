@@ -852,7 +852,7 @@ static int needs_text(const frame_t *f)
 {
     switch ((ctx_e)f->ctx) {
     case C_TEXT:
-        return f->role == T_HREF || f->role == T_STATUS;
+        return f->role == T_HREF || f->role == T_STATUS ? 2 : 0;
     case C_MULTISTATUS:
     case C_RESPONSE:
     case C_PROPSTAT:
@@ -860,7 +860,7 @@ static int needs_text(const frame_t *f)
     case C_PROPERTY:
     case C_ERROR:
     case C_LOCATION:
-        return !f->text;
+        return f->text ? 0 : 1;
     default:
         return 0;
     }
@@ -1555,7 +1555,7 @@ static void on_end(void *baton)
     if (f->ctx == C_VALUE || f->ctx == C_IGNORE) {
         v->depth_now--; /* nothing to check (the hot path) */
         /* (an ignored element can be the root: no parent then) */
-        v->want_text = v->depth_now > 0 && f[-1].wants && !f[-1].text;
+        v->want_text = v->depth_now > 0 && !f[-1].text ? f[-1].wants : 0;
         return;
     }
     if (v->in_response
@@ -1655,7 +1655,7 @@ static void on_end(void *baton)
     if (v->depth_now > 0) {
         const frame_t *up = &v->stack[v->depth_now - 1];
 
-        v->want_text = up->wants && !up->text;
+        v->want_text = up->text ? 0 : up->wants;
     }
 }
 

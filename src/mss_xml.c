@@ -240,8 +240,24 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 {
     mss_xml_t *x = X(ctx);
 
-    if (x->stopped || len <= 0 || (x->gate != NULL && !*x->gate)) {
+    if (x->stopped || len <= 0) {
         return;
+    }
+    if (x->gate != NULL && *x->gate != 2) {
+        int i;
+
+        if (*x->gate == 0) {
+            return;
+        }
+        for (i = 0; i < len; i++) {
+            if (ch[i] != ' ' && ch[i] != '\n' && ch[i] != '\t'
+                && ch[i] != '\r') {
+                break;
+            }
+        }
+        if (i == len) {
+            return; /* whitespace only */
+        }
     }
     x->h->text(x->baton, (const char *)ch, (apr_size_t)len);
 }
