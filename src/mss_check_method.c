@@ -119,7 +119,8 @@ void mss_method_propstat(mss_validator_t *v)
                                    strlen(ps->first_with_content))));
     }
     /* PF-PROP-ONCE: RFC 4918 9.1, 4.4 (one value per property name) */
-    for (i = 0; ps->names != NULL && i < ps->names->nelts; i++) {
+    for (i = 0; ps->names != NULL && !r->names_off && i < ps->names->nelts;
+         i++) {
         const prop_name_t *pn = &APR_ARRAY_IDX(ps->names, i, prop_name_t);
         int seen = 0;
         int same = 0;
@@ -155,6 +156,12 @@ void mss_method_propstat(mss_validator_t *v)
                     /* many names: move to digest sets */
                     r->names = mss_hset_make(v->rpool);
                     r->names_code = mss_hset_make(v->rpool);
+                    if (r->names == NULL || r->names_code == NULL) {
+                        /* out of memory: stop tracking names here */
+                        r->names = NULL;
+                        r->names_off = 1;
+                        break;
+                    }
                     for (j = 0; j < r->nn; j++) {
                         apr_uint64_t d = name_digest(v, &r->nn_names[j]);
                         apr_uint64_t dc =

@@ -2,9 +2,11 @@
  * mss_hset.c: a set of 64-bit digests, for the checks that compare hrefs
  * across a whole multistatus (MS-HREF-UNIQUE, PF-ANCESTORS-LISTED) without
  * keeping a copy of any href: 8 bytes a response, in an open-addressing
- * table that doubles from the caller's pool (at most twice the final size
- * is ever allocated).
+ * table at most half full.  The table is malloc'ed and freed by a cleanup
+ * on the caller's pool, so growing it frees the old one (a pool could
+ * not, and would hold every size it went through).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mss_private.h"
@@ -34,13 +36,26 @@ apr_uint64_t mss_digest(const char *s, apr_size_t len)
     return h != 0 ? h : 1;
 }
 
+static apr_status_t hset_cleanup(void *data)
+{
+    mss_hset_t *s = data;
+
+    free(s->slots);
+    s->slots = NULL;
+    return APR_SUCCESS;
+}
+
 mss_hset_t *mss_hset_make(apr_pool_t *p)
 {
     mss_hset_t *s = apr_pcalloc(p, sizeof(*s));
 
     s->pool = p;
     s->cap = 64;
-    s->slots = apr_pcalloc(p, s->cap * sizeof(apr_uint64_t));
+    s->slots = calloc(s->cap, sizeof(apr_uint64_t));
+    if (s->slots == NULL) {
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, s, hset_cleanup, apr_pool_cleanup_null);
     return s;
 }
 
@@ -67,15 +82,20 @@ int mss_hset_add(mss_hset_t *s, apr_uint64_t h)
     if ((s->n + 1) * 2 > s->cap) {
         apr_uint64_t *old = s->slots;
         apr_size_t oldcap = s->cap;
+        apr_uint64_t *grown = calloc(oldcap * 2, sizeof(apr_uint64_t));
         apr_size_t j;
 
-        s->cap *= 2;
-        s->slots = apr_pcalloc(s->pool, s->cap * sizeof(apr_uint64_t));
+        if (grown == NULL) {
+            return -1; /* out of memory: the caller stops checking */
+        }
+        s->slots = grown;
+        s->cap = oldcap * 2;
         for (j = 0; j < oldcap; j++) {
             if (old[j] != 0) {
                 s->slots[find(s, old[j])] = old[j];
             }
         }
+        free(old);
     }
     i = find(s, h);
     if (s->slots[i] == h) {

@@ -97,8 +97,9 @@ typedef struct mss_hset_t mss_hset_t;
 apr_uint64_t mss_digest(const char *s, apr_size_t len);
 /** Digest of an expanded name {uri}local (uri may be NULL). */
 apr_uint64_t mss_digest_name(const char *uri, const char *local);
+/** A new set (NULL when out of memory), freed with @p p. */
 mss_hset_t *mss_hset_make(apr_pool_t *p);
-/** Add @p h; 1 when it was new. */
+/** Add @p h; 1 when it was new, 0 when it was there, -1 out of memory. */
 int mss_hset_add(mss_hset_t *s, apr_uint64_t h);
 int mss_hset_has(const mss_hset_t *s, apr_uint64_t h);
 apr_size_t mss_hset_count(const mss_hset_t *s);

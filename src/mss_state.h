@@ -121,6 +121,7 @@ typedef struct {
     int *ncode;
     unsigned int nn;
     unsigned int ncap;
+    int names_off;          /* out of memory: names no longer tracked */
     mss_hset_t *names;      /* digests, once past the linear size */
     mss_hset_t *names_code; /* digests mixed with their status */
     pending_t *head;

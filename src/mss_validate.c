@@ -1770,6 +1770,9 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
         }
     }
     v->href_set = mss_hset_make(p);
+    if (v->href_set == NULL) {
+        return APR_ENOMEM;
+    }
     v->pnames = apr_array_make(p, 16, sizeof(prop_name_t));
     v->phrefs = apr_array_make(p, 2, sizeof(href_t));
     v->digests = apr_array_make(p, 2, sizeof(apr_uint64_t));

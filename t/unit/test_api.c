@@ -167,6 +167,38 @@ int main(int argc, char **argv)
     ok(rv == APR_SUCCESS && c.n == 0 && res.violations == 0,
        "a rule set to off is neither reported nor counted");
 
+    /* PF-PROP-ONCE past the linear scan (MSS_NAMES_LINEAR = 32): 40
+     * distinct properties and one repeat, under two statuses */
+    {
+        char *b = "<D:multistatus xmlns:D=\"DAV:\" xmlns:Z=\"urn:z\">"
+                  "<D:response><D:href>/c/</D:href><D:propstat><D:prop>";
+        mss_request_t req;
+        mss_validator_t *v;
+        int k;
+
+        for (k = 0; k < 40; k++) {
+            b = apr_psprintf(p, "%s<Z:p%d/>", b, k);
+        }
+        b = apr_pstrcat(p, b,
+                        "</D:prop><D:status>HTTP/1.1 404 Not Found"
+                        "</D:status></D:propstat><D:propstat><D:prop>"
+                        "<Z:p7/><Z:p39/><Z:q/></D:prop><D:status>HTTP/1.1 "
+                        "404 Not Found</D:status></D:propstat></D:response>"
+                        "</D:multistatus>",
+                        NULL);
+        memset(&req, 0, sizeof(req));
+        req.method = "PROPFIND";
+        req.uri = "/c/";
+        req.depth = "0";
+        mss_options_init(&o);
+        memset(&c, 0, sizeof(c));
+        rv = mss_validator_create(&v, p, &o, &req, count, &c);
+        rv = rv == APR_SUCCESS ? mss_validator_feed(v, b, strlen(b)) : rv;
+        rv = rv == APR_SUCCESS ? mss_validator_finish(v, &res) : rv;
+        ok(rv == APR_SUCCESS && c.n == 2 && res.violations == 2,
+           "PF-PROP-ONCE past 32 names: two repeats found (%d)", c.n);
+    }
+
     apr_pool_destroy(p);
     apr_terminate();
     return done();
