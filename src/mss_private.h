@@ -196,7 +196,8 @@ void mss_xml_stop(mss_xml_t *x);
 /** 1 when the root element has been closed. */
 int mss_xml_done(const mss_xml_t *x);
 
-/** Current parser position (just past the markup of the last event). */
+/** Current parser position: at a start-element event, the ">" (or "/>")
+ *  that ends the start tag. */
 void mss_xml_position(const mss_xml_t *x, unsigned long *line,
                       unsigned long *col);
 

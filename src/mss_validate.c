@@ -1073,7 +1073,9 @@ static void on_start(void *baton, const char *uri, const char *local,
     switch ((ctx_e)f->ctx) {
     case C_RESPONSE:
         response_begin(v, line, col);
-        v->resp.start = mss_xml_offset(v->xml);
+        /* libxml2 reports the start tag before consuming its ">": the
+         * response's bytes begin after it */
+        v->resp.start = mss_xml_offset(v->xml) + 1;
         break;
     case C_PROPSTAT:
         memset(&v->ps, 0, sizeof(v->ps));
