@@ -101,9 +101,10 @@ static int has_dot_segment(const char *s, apr_size_t len, int form)
     return 0;
 }
 
-void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
-                     int in_location, unsigned long line, unsigned long col)
+int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
+                    int in_location, unsigned long line, unsigned long col)
 {
+    int pct = 0;
     const char *s = raw;
     apr_size_t n = len;
     apr_size_t i;
@@ -118,7 +119,7 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
 
     mss_trim(&s, &n);
     if (n == 0) {
-        return; /* MS-HREF-REQUIRED and MS-LOC-CONTENT speak of it */
+        return 0; /* MS-HREF-REQUIRED and MS-LOC-CONTENT speak of it */
     }
 
     /* one pass over the characters: RFC 3986 2.1-2.4 */
@@ -130,6 +131,7 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
         case B_SLASH:
             break;
         case B_PCT:
+            pct = 1;
             if (i + 2 < n && hex((unsigned char)s[i + 1])
                 && hex((unsigned char)s[i + 2])) {
                 int d = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
@@ -280,4 +282,5 @@ void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
             }
         }
     }
+    return form == MSS_HREF_PATH_ABSOLUTE && !pct && !maybe_dots;
 }

@@ -276,7 +276,9 @@ static void href_rules(mss_validator_t *v, const href_t *h,
     mss_scope_e scope = MSS_SCOPE_OUTSIDE;
     mss_scope_e dscope = MSS_SCOPE_OUTSIDE;
 
-    key = mss_resolve_key(v->rpool, h->s, v->uri, &v->origin, &same);
+    same = 1;
+    key = h->plain ? (char *)h->s
+                   : mss_resolve_key(v->rpool, h->s, v->uri, &v->origin, &same);
     if (key == NULL) {
         return; /* not http(s): MS-HREF-HTTP speaks of it */
     }

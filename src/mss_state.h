@@ -44,6 +44,7 @@ typedef struct {
     unsigned long line;
     unsigned long col;
     int checked; /* its text was within the text limit */
+    int plain;   /* an absolute path that is its own canonical key */
 } href_t;
 
 /* A property name: pointers into the parser's dictionary, which lives as
@@ -266,9 +267,10 @@ void mss_v_at(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
 int mss_v_method_is(const mss_validator_t *v, const char *m);
 const char *mss_v_esc(mss_validator_t *v, const char *s, apr_size_t len);
 
-/* mss_check_href.c */
-void mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
-                     int in_location, unsigned long line, unsigned long col);
+/* mss_check_href.c: returns 1 when the (trimmed) href is an absolute
+ * path with no escape and no dot segment, so its own canonical key */
+int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
+                    int in_location, unsigned long line, unsigned long col);
 
 /* mss_check_method.c */
 void mss_method_create(mss_validator_t *v);

@@ -91,78 +91,78 @@ void mss_status_parse(const char *s, size_t len, mss_status_t *st)
     st->code = extract_code(s, len);
 }
 
-typedef struct {
+/* The IANA HTTP Status Code Registry (RFC 9110 15 and later additions):
+ * the registered phrase of each code, indexed by code - 100. */
+static const char *const reasons[500] = {
+    [100 - 100] = "Continue",
+    [101 - 100] = "Switching Protocols",
+    [102 - 100] = "Processing",
+    [103 - 100] = "Early Hints",
+    [200 - 100] = "OK",
+    [201 - 100] = "Created",
+    [202 - 100] = "Accepted",
+    [203 - 100] = "Non-Authoritative Information",
+    [204 - 100] = "No Content",
+    [205 - 100] = "Reset Content",
+    [206 - 100] = "Partial Content",
+    [207 - 100] = "Multi-Status",
+    [208 - 100] = "Already Reported",
+    [226 - 100] = "IM Used",
+    [300 - 100] = "Multiple Choices",
+    [301 - 100] = "Moved Permanently",
+    [302 - 100] = "Found",
+    [303 - 100] = "See Other",
+    [304 - 100] = "Not Modified",
+    [305 - 100] = "Use Proxy",
+    [307 - 100] = "Temporary Redirect",
+    [308 - 100] = "Permanent Redirect",
+    [400 - 100] = "Bad Request",
+    [401 - 100] = "Unauthorized",
+    [402 - 100] = "Payment Required",
+    [403 - 100] = "Forbidden",
+    [404 - 100] = "Not Found",
+    [405 - 100] = "Method Not Allowed",
+    [406 - 100] = "Not Acceptable",
+    [407 - 100] = "Proxy Authentication Required",
+    [408 - 100] = "Request Timeout",
+    [409 - 100] = "Conflict",
+    [410 - 100] = "Gone",
+    [411 - 100] = "Length Required",
+    [412 - 100] = "Precondition Failed",
+    [413 - 100] = "Content Too Large",
+    [414 - 100] = "URI Too Long",
+    [415 - 100] = "Unsupported Media Type",
+    [416 - 100] = "Range Not Satisfiable",
+    [417 - 100] = "Expectation Failed",
+    [421 - 100] = "Misdirected Request",
+    [422 - 100] = "Unprocessable Content",
+    [423 - 100] = "Locked",
+    [424 - 100] = "Failed Dependency",
+    [425 - 100] = "Too Early",
+    [426 - 100] = "Upgrade Required",
+    [428 - 100] = "Precondition Required",
+    [429 - 100] = "Too Many Requests",
+    [431 - 100] = "Request Header Fields Too Large",
+    [451 - 100] = "Unavailable For Legal Reasons",
+    [500 - 100] = "Internal Server Error",
+    [501 - 100] = "Not Implemented",
+    [502 - 100] = "Bad Gateway",
+    [503 - 100] = "Service Unavailable",
+    [504 - 100] = "Gateway Timeout",
+    [505 - 100] = "HTTP Version Not Supported",
+    [506 - 100] = "Variant Also Negotiates",
+    [507 - 100] = "Insufficient Storage",
+    [508 - 100] = "Loop Detected",
+    [510 - 100] = "Not Extended",
+    [511 - 100] = "Network Authentication Required",
+};
+
+/* Historical registered spellings that servers still send (RFC 2616,
+ * RFC 4918 11.2, RFC 7231); httpd's own phrases are among them. */
+static const struct {
     int code;
     const char *phrase;
-} reason_t;
-
-/* The IANA HTTP Status Code Registry (RFC 9110 15 and later additions),
- * followed by historical registered spellings that servers still send
- * (RFC 2616, RFC 4918 11.2, RFC 7231); httpd's own phrases are among
- * them.  The first entry for a code is the canonical phrase. */
-static const reason_t reasons[] = {
-    {100, "Continue"},
-    {101, "Switching Protocols"},
-    {102, "Processing"},
-    {103, "Early Hints"},
-    {200, "OK"},
-    {201, "Created"},
-    {202, "Accepted"},
-    {203, "Non-Authoritative Information"},
-    {204, "No Content"},
-    {205, "Reset Content"},
-    {206, "Partial Content"},
-    {207, "Multi-Status"},
-    {208, "Already Reported"},
-    {226, "IM Used"},
-    {300, "Multiple Choices"},
-    {301, "Moved Permanently"},
-    {302, "Found"},
-    {303, "See Other"},
-    {304, "Not Modified"},
-    {305, "Use Proxy"},
-    {307, "Temporary Redirect"},
-    {308, "Permanent Redirect"},
-    {400, "Bad Request"},
-    {401, "Unauthorized"},
-    {402, "Payment Required"},
-    {403, "Forbidden"},
-    {404, "Not Found"},
-    {405, "Method Not Allowed"},
-    {406, "Not Acceptable"},
-    {407, "Proxy Authentication Required"},
-    {408, "Request Timeout"},
-    {409, "Conflict"},
-    {410, "Gone"},
-    {411, "Length Required"},
-    {412, "Precondition Failed"},
-    {413, "Content Too Large"},
-    {414, "URI Too Long"},
-    {415, "Unsupported Media Type"},
-    {416, "Range Not Satisfiable"},
-    {417, "Expectation Failed"},
-    {421, "Misdirected Request"},
-    {422, "Unprocessable Content"},
-    {423, "Locked"},
-    {424, "Failed Dependency"},
-    {425, "Too Early"},
-    {426, "Upgrade Required"},
-    {428, "Precondition Required"},
-    {429, "Too Many Requests"},
-    {431, "Request Header Fields Too Large"},
-    {451, "Unavailable For Legal Reasons"},
-    {500, "Internal Server Error"},
-    {501, "Not Implemented"},
-    {502, "Bad Gateway"},
-    {503, "Service Unavailable"},
-    {504, "Gateway Timeout"},
-    {505, "HTTP Version Not Supported"},
-    {506, "Variant Also Negotiates"},
-    {507, "Insufficient Storage"},
-    {508, "Loop Detected"},
-    {510, "Not Extended"},
-    {511, "Network Authentication Required"},
-    /* historical spellings */
+} aliases[] = {
     {302, "Moved Temporarily"},
     {408, "Request Time-out"},
     {413, "Request Entity Too Large"},
@@ -176,14 +176,7 @@ static const reason_t reasons[] = {
 
 const char *mss_status_reason(int code)
 {
-    size_t i;
-
-    for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
-        if (reasons[i].code == code) {
-            return reasons[i].phrase;
-        }
-    }
-    return NULL;
+    return code >= 100 && code <= 599 ? reasons[code - 100] : NULL;
 }
 
 /* Equal ignoring case, surrounding SP/HTAB and the length of runs of
@@ -221,20 +214,20 @@ static int phrase_eq(const char *reg, const char *p, size_t len)
 
 int mss_status_phrase_ok(int code, const char *phrase, size_t len)
 {
+    const char *reg = mss_status_reason(code);
     size_t i;
-    int registered = 0;
 
-    if (mss_is_xml_space(phrase, len)) {
-        return 1; /* empty: optional (RFC 9112 4) */
+    if (mss_is_xml_space(phrase, len) || reg == NULL) {
+        return 1; /* empty (optional, RFC 9112 4), or unregistered */
     }
-    for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
-        if (reasons[i].code != code) {
-            continue;
-        }
-        registered = 1;
-        if (phrase_eq(reasons[i].phrase, phrase, len)) {
+    if (phrase_eq(reg, phrase, len)) {
+        return 1;
+    }
+    for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+        if (aliases[i].code == code
+            && phrase_eq(aliases[i].phrase, phrase, len)) {
             return 1;
         }
     }
-    return !registered;
+    return 0;
 }

@@ -1314,30 +1314,36 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
         return;
     }
     /* an href */
-    if (!v->text_over
-        && (parent->ctx == C_RESPONSE || parent->ctx == C_LOCATION)) {
-        mss_href_checks(v, s, len, parent->ctx == C_LOCATION, f->line, f->col);
-    }
-    mss_trim(&s, &len);
-    if (parent->ctx == C_RESPONSE) {
-        href_t *h;
+    {
+        int plain = 0;
 
-        h = MSS_PUSH(v->resp.hrefs, href_t);
-        h->s = apr_pstrmemdup(v->rpool, s, len);
-        h->len = len;
-        h->line = f->line;
-        h->col = f->col;
-        h->checked = !v->text_over;
-        v->resp.nhref++;
-        if (len > 0 || v->text_over) {
-            v->resp.nhref_nonempty++;
-            if (v->resp.href == NULL) {
-                v->resp.href = apr_pstrmemdup(v->rpool, s, len);
-                v->resp.href_len = len;
+        if (!v->text_over
+            && (parent->ctx == C_RESPONSE || parent->ctx == C_LOCATION)) {
+            plain = mss_href_checks(v, s, len, parent->ctx == C_LOCATION,
+                                    f->line, f->col);
+        }
+        mss_trim(&s, &len);
+        if (parent->ctx == C_RESPONSE) {
+            href_t *h = MSS_PUSH(v->resp.hrefs, href_t);
+
+            h->s = apr_pstrmemdup(v->rpool, s, len);
+            h->len = len;
+            h->line = f->line;
+            h->col = f->col;
+            h->checked = !v->text_over;
+            h->plain = plain;
+            v->resp.nhref++;
+            if (len > 0 || v->text_over) {
+                v->resp.nhref_nonempty++;
+                if (v->resp.href == NULL) {
+                    v->resp.href = h->s;
+                    v->resp.href_len = len;
+                }
             }
+            return;
         }
     }
-    else if (parent->ctx == C_LOCATION) {
+    if (parent->ctx == C_LOCATION) {
         mss_href_form_e form = mss_href_form(s, len);
 
         parent->hrefs++;
