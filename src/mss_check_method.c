@@ -336,6 +336,24 @@ static void href_rules(mss_validator_t *v, const href_t *h,
     if (v->req_key == NULL) {
         return;
     }
+    /* a configured back-end prefix names the front-end resource
+     * (MS-HREF-PROXY-MAP reports it; the scope rules judge the mapped
+     * href) */
+    if (v->proxy_map != NULL && same) {
+        int j;
+
+        for (j = 0; j + 1 < v->proxy_map->nelts; j += 2) {
+            const char *from = APR_ARRAY_IDX(v->proxy_map, j, const char *);
+            size_t fl = strlen(from);
+
+            if (from[0] == '/' && strncmp(key, from, fl) == 0) {
+                key = apr_pstrcat(
+                    v->rpool, APR_ARRAY_IDX(v->proxy_map, j + 1, const char *),
+                    key + fl, NULL);
+                break;
+            }
+        }
+    }
     scope = mss_href_scope(key, v->req_key);
     if (v->dest_key != NULL) {
         dscope = mss_href_scope(key, v->dest_key);
@@ -539,10 +557,13 @@ void mss_method_response(mss_validator_t *v)
 
     /* MS-HREF-COLLECTION-SLASH: RFC 4918 8.3, 5.2 */
     if (r->restype_2xx && r->href != NULL) {
-        apr_size_t n = r->href_len;
-        const char *q = memchr(r->href, '?', n);
-        apr_size_t path = q != NULL ? (apr_size_t)(q - r->href) : n;
-        int slash = path > 0 && r->href[path - 1] == '/';
+        const char *pp;
+        apr_size_t path;
+        int slash;
+
+        mss_href_path(r->href, r->href_len, &pp, &path);
+        /* an empty path is "/" (RFC 3986 6.2.3) */
+        slash = path == 0 || pp[path - 1] == '/';
 
         if (r->collection && !slash) {
             mss_v_violation(v, MSS_R_MS_HREF_COLLECTION_SLASH, r->line, r->col,

@@ -328,13 +328,16 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
 
 mss_scope_e mss_href_scope(const char *k, const char *r)
 {
-    size_t kl = strlen(k);
-    size_t rl = strlen(r);
+    /* the path only: a query does not name another member (RFC 3986
+     * 3.3, 3.4) */
+    size_t kl = strcspn(k, "?");
+    size_t rl = strcspn(r, "?");
     const char *rest;
     const char *slash;
+    size_t restl;
 
     /* self: equal, or the slash variant (rules.md A20) */
-    if (strcmp(k, r) == 0) {
+    if (kl == rl && strncmp(k, r, kl) == 0) {
         return MSS_SCOPE_SELF;
     }
     if (kl == rl + 1 && k[kl - 1] == '/' && strncmp(k, r, rl) == 0) {
@@ -356,8 +359,9 @@ mss_scope_e mss_href_scope(const char *k, const char *r)
         }
         rest = k + rl + 1;
     }
-    slash = strchr(rest, '/');
-    if (slash == NULL || slash[1] == '\0') {
+    restl = (size_t)(k + kl - rest);
+    slash = memchr(rest, '/', restl);
+    if (slash == NULL || slash == rest + restl - 1) {
         return slash == rest ? MSS_SCOPE_OUTSIDE : MSS_SCOPE_CHILD;
     }
     return MSS_SCOPE_DESCENDANT;
@@ -450,4 +454,25 @@ char *mss_resolve_key(apr_pool_t *p, const char *ref, const char *base,
                           apr_pstrmemdup(p, s, len), NULL);
     }
     return mss_href_key(p, abs, strlen(abs), origin, same_origin);
+}
+
+void mss_href_path(const char *href, size_t len, const char **path,
+                   size_t *plen)
+{
+    size_t sl = scheme_len(href, len);
+    const char *p = href;
+    const char *e;
+
+    if (sl > 0 && len >= sl + 3 && href[sl + 1] == '/' && href[sl + 2] == '/') {
+        p = href + sl + 3;
+        while (p < href + len && *p != '/' && *p != '?' && *p != '#') {
+            p++;
+        }
+    }
+    e = p;
+    while (e < href + len && *e != '?' && *e != '#') {
+        e++;
+    }
+    *path = p;
+    *plen = (size_t)(e - p);
 }

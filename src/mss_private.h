@@ -82,7 +82,13 @@ typedef enum {
     MSS_SCOPE_OUTSIDE
 } mss_scope_e;
 
-/** Scope of key @p k against the Request-URI key @p r (rules.md 0.4). */
+/** The path of an href (after any authority, before "?" or "#"); empty
+ *  for "http://host", which RFC 3986 6.2.3 equates with "/". */
+void mss_href_path(const char *href, size_t len, const char **path,
+                   size_t *plen);
+
+/** Scope of key @p k against the Request-URI key @p r (rules.md 0.4);
+ *  only the paths are compared, never the queries. */
 mss_scope_e mss_href_scope(const char *k, const char *r);
 
 /** Build the effective origin from a scheme and a Host header value. */
