@@ -35,12 +35,8 @@ void mss_method_create(mss_validator_t *v)
                   "207 to a Depth: 0 LOCK, which locks only the "
                   "Request-URI (RFC 4918 9.10.3): a plain status fits");
     }
-    /* LOCK-2518-409: RFC 2518 8.10.4, corrected by RFC 4918 App. F.2 */
-    if (v->status == 409) {
-        mss_v_doc(v, MSS_R_LOCK_2518_409, MSS_SEV_INFO, 0, 0,
-                  "a failed depth LOCK answered 409 with a multistatus "
-                  "(RFC 2518 8.10.4); RFC 4918 9.10.3 uses 207");
-    }
+    /* LOCK-2518-409 is decided at the root element: only a multistatus
+     * body makes a 409 the RFC 2518 shape */
 }
 
 /* ---- at each propstat's end --------------------------------------- */
@@ -74,7 +70,10 @@ void mss_method_propstat(mss_validator_t *v)
     }
     else if (is_2xx(code)) {
         r->ps_2xx++;
-        if (ps->restype) {
+        /* a resourcetype tells the resource's kind only as a value: in a
+         * propstat where no property has a value (a propname answer,
+         * RFC 4918 9.1.4) an empty DAV:resourcetype is just a name */
+        if (ps->restype && (ps->collection || ps->with_content > 0)) {
             r->restype_2xx = 1;
             r->collection |= ps->collection;
         }
@@ -92,6 +91,13 @@ void mss_method_propstat(mss_validator_t *v)
         r->ps_lockdiscovery_only++;
     }
 
+    /* PF-208-DEPTH: RFC 5842 7.1 uses 208 inside a propstat too */
+    if (v->m == MSS_M_PROPFIND && code == 208
+        && v->depth_kind != MSS_DEPTH_INFINITY) {
+        mss_v_violation(v, MSS_R_PF_208_DEPTH, ps->line, ps->col,
+                        "208 Already Reported under Depth: 0 or 1 (RFC 5842 "
+                        "7.1 uses it within Depth: infinity)");
+    }
     /* PF-ERROR-PROPS-EMPTY: RFC 4918 14.22, only successful entries carry
      * values (PROPFIND and the REPORT/SEARCH results that reuse it) */
     if (v->prop_once && code >= 0 && !is_2xx(code) && ps->with_content > 0) {
@@ -705,10 +711,11 @@ void mss_method_document(mss_validator_t *v)
                                    v->method));
         }
         /* CM-OTHER-RESOURCE: RFC 4918 9.8.3, 9.9.2 */
-        if (v->entries_fail > 0 && v->fail_nonroot == 0 && v->req_key != NULL) {
+        if (v->entries_fail == 1 && v->fail_nonroot == 0
+            && v->req_key != NULL) {
             mss_v_doc(v, MSS_R_CM_OTHER_RESOURCE, MSS_SEV_WARN, 0, 0,
                       apr_psprintf(v->pool,
-                                   "the only failures of this %s 207 are "
+                                   "the only failure of this %s 207 is "
                                    "on the source or destination root: a "
                                    "plain status says the same (RFC 4918 "
                                    "9.8.3, 9.9.2)",

@@ -956,6 +956,18 @@ static void on_start(void *baton, const char *uri, const char *local,
         if (id == E_MULTISTATUS) {
             v->root_ok = 1;
             mv.ctx = C_MULTISTATUS;
+            if (v->status == 409 && v->m == MSS_M_LOCK) {
+                /* LOCK-2518-409: RFC 2518 8.10.4, corrected by RFC 4918
+                 * App. F.2 */
+                mss_v_doc(v, MSS_R_LOCK_2518_409, MSS_SEV_INFO, line, col,
+                          "a failed depth LOCK answered 409 with a "
+                          "multistatus (RFC 2518 8.10.4); RFC 4918 9.10.3 "
+                          "uses 207");
+            }
+        }
+        else if (v->status != 207) {
+            /* only a 207 must carry a multistatus: another status with
+             * another body (a DAV:error, RFC 4918 8.7) is not ours */
         }
         else {
             mss_v_doc(
@@ -1899,7 +1911,7 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
         if (v->bytes == 0) {
             /* HDR-EMPTY-BODY: RFC 4918 13 (a HEAD response has no body,
              * RFC 9110 9.3.2) */
-            if (!(v->m == MSS_M_HEAD)) {
+            if (v->m != MSS_M_HEAD && v->status == 207) {
                 mss_v_doc(v, MSS_R_HDR_EMPTY_BODY, sev_of(MSS_R_HDR_EMPTY_BODY),
                           0, 0,
                           "207 with an empty body (RFC 4918 13: the "
