@@ -299,8 +299,9 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "--rss") == 0) {
         return rss(argv[2], argv[3]);
     }
-    if (argc == 3 && (strcmp(argv[1], "--bare") == 0
-                      || strcmp(argv[1], "--validate") == 0)) {
+    if (argc == 3
+        && (strcmp(argv[1], "--bare") == 0
+            || strcmp(argv[1], "--validate") == 0)) {
         /* one parse of FILE, for profilers (callgrind counts) */
         FILE *f = fopen(argv[2], "rb");
         sbuf_t b = {0};
@@ -320,7 +321,8 @@ int main(int argc, char **argv)
         apr_initialize();
         mss_global_init();
         apr_pool_create(&p, NULL);
-        printf("%.3f s\n", argv[1][2] == 'b' ? bare(&b) : validate(&b, p, &viol));
+        printf("%.3f s\n",
+               argv[1][2] == 'b' ? bare(&b) : validate(&b, p, &viol));
         return 0;
     }
     if (argc == 2) {
