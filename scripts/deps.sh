@@ -17,6 +17,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as apache2 start their service when installed; the tests
+# run their own private servers, so keep the packaged ones stopped
+# (policy-rc.d exit 101 = "action not allowed"), unless the machine
+# already has a policy.
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
