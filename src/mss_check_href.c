@@ -101,6 +101,24 @@ static int has_dot_segment(const char *s, apr_size_t len, int form)
     return 0;
 }
 
+int mss_map_prefix(const mss_validator_t *v, const char *key)
+{
+    int j;
+
+    for (j = 0; v->proxy_map != NULL && j + 1 < v->proxy_map->nelts; j += 2) {
+        const char *from = APR_ARRAY_IDX(v->proxy_map, j, const char *);
+        const char *to = APR_ARRAY_IDX(v->proxy_map, j + 1, const char *);
+
+        /* a key already under the front-end prefix is not a leak, even
+         * when the prefixes overlap (/dav/=/dav/files/) */
+        if (from[0] == '/' && strncmp(key, from, strlen(from)) == 0
+            && strncmp(key, to, strlen(to)) != 0) {
+            return j;
+        }
+    }
+    return -1;
+}
+
 int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                     int in_location, unsigned long line, unsigned long col)
 {
@@ -260,26 +278,20 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
         && (form == MSS_HREF_PATH_ABSOLUTE || form == MSS_HREF_ABSOLUTE)) {
         int same;
         char *key = mss_href_key(v->rpool, s, n, &v->origin, &same);
-        int j;
+        int j = key != NULL && same ? mss_map_prefix(v, key) : -1;
 
-        for (j = 0; key != NULL && same && j + 1 < v->proxy_map->nelts;
-             j += 2) {
+        if (j >= 0) {
             const char *from = APR_ARRAY_IDX(v->proxy_map, j, const char *);
             const char *to = APR_ARRAY_IDX(v->proxy_map, j + 1, const char *);
-            size_t fl = strlen(from);
 
-            if (from[0] == '/' && strncmp(key, from, fl) == 0
-                && strncmp(key, to, strlen(to)) != 0) {
-                mss_v_violation(
-                    v, MSS_R_MS_HREF_PROXY_MAP, line, col,
-                    apr_psprintf(v->rpool,
-                                 "%s \"%s\" uses the back-end prefix %s; "
-                                 "clients know it as %s (RFC 4918 8.3)",
-                                 what, mss_v_esc(v, s, n),
-                                 mss_v_esc(v, from, fl),
-                                 mss_v_esc(v, to, strlen(to))));
-                break;
-            }
+            mss_v_violation(
+                v, MSS_R_MS_HREF_PROXY_MAP, line, col,
+                apr_psprintf(v->rpool,
+                             "%s \"%s\" uses the back-end prefix %s; "
+                             "clients know it as %s (RFC 4918 8.3)",
+                             what, mss_v_esc(v, s, n),
+                             mss_v_esc(v, from, strlen(from)),
+                             mss_v_esc(v, to, strlen(to))));
         }
     }
     return form == MSS_HREF_PATH_ABSOLUTE && !pct && !maybe_dots;

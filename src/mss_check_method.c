@@ -346,18 +346,13 @@ static void href_rules(mss_validator_t *v, const href_t *h,
      * (MS-HREF-PROXY-MAP reports it; the scope rules judge the mapped
      * href) */
     if (v->proxy_map != NULL && same) {
-        int j;
+        int j = mss_map_prefix(v, key);
 
-        for (j = 0; j + 1 < v->proxy_map->nelts; j += 2) {
-            const char *from = APR_ARRAY_IDX(v->proxy_map, j, const char *);
-            size_t fl = strlen(from);
-
-            if (from[0] == '/' && strncmp(key, from, fl) == 0) {
-                key = apr_pstrcat(
-                    v->rpool, APR_ARRAY_IDX(v->proxy_map, j + 1, const char *),
-                    key + fl, NULL);
-                break;
-            }
+        if (j >= 0) {
+            key = apr_pstrcat(
+                v->rpool, APR_ARRAY_IDX(v->proxy_map, j + 1, const char *),
+                key + strlen(APR_ARRAY_IDX(v->proxy_map, j, const char *)),
+                NULL);
         }
     }
     scope = mss_href_scope(key, v->req_key);

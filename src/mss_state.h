@@ -267,6 +267,10 @@ void mss_v_at(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
 int mss_v_method_is(const mss_validator_t *v, const char *m);
 const char *mss_v_esc(mss_validator_t *v, const char *s, apr_size_t len);
 
+/* mss_check_href.c: the proxy-map pair (index of its FROM) whose
+ * back-end prefix @p key starts with, or -1 */
+int mss_map_prefix(const mss_validator_t *v, const char *key);
+
 /* mss_check_href.c: returns 1 when the (trimmed) href is an absolute
  * path with no escape and no dot segment, so its own canonical key */
 int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,

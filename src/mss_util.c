@@ -93,16 +93,9 @@ char *mss_escape(apr_pool_t *p, const char *s, size_t len, size_t cap)
             i++;
             continue;
         }
-        if (c < 0x20 || c == 0x7F) {
-            out[o++] = '\\';
-            out[o++] = 'x';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-            i++;
-            continue;
-        }
-        n = utf8_len(u + i, use - i);
+        n = c < 0x20 || c == 0x7F ? 0 : utf8_len(u + i, use - i);
         if (n == 0) {
+            /* a control character or a byte that is not UTF-8 */
             out[o++] = '\\';
             out[o++] = 'x';
             out[o++] = hex[c >> 4];
