@@ -104,9 +104,10 @@ typedef struct {
     const char *scheme;        /* "http" or "https"; NULL = http */
     const char *depth;         /* raw Depth header value, NULL = absent */
     apr_table_t *req_headers;  /* Host, Destination, Prefer, Brief, ... */
-    apr_table_t *resp_headers; /* NULL = not known: HDR-* rules skipped */
+    apr_table_t *resp_headers; /* NULL = not known: header rules skipped */
     int status;                /* HTTP status of the response; 0 = 207 */
-    int proxied;               /* response came from mod_proxy */
+    int proxied;               /* from mod_proxy: for the caller's records;
+                                * no rule depends on it */
     apr_time_t now;            /* 0 = apr_time_now(); for Expires checks */
 } mss_request_t;
 

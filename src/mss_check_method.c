@@ -521,10 +521,7 @@ void mss_method_response(mss_validator_t *v)
     if (fail) {
         v->entries_fail++;
     }
-    else if (ok) {
-        v->entries_ok++;
-    }
-    else {
+    else if (!ok) {
         v->entries_unknown++;
     }
 

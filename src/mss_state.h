@@ -186,7 +186,6 @@ struct mss_validator_t {
     frame_t *stack;
     apr_size_t depth_now;
     int root_ok; /* the root is {DAV:}multistatus */
-    int root_seen;
     unsigned int root_desc;
     unsigned int root_tokens;
     int in_response;
@@ -204,7 +203,6 @@ struct mss_validator_t {
     int same_form_done;
     unsigned long self_responses; /* responses naming the Request-URI */
     unsigned long entries_fail;   /* failing entries (non-2xx) */
-    unsigned long entries_ok;
     unsigned long entries_unknown;
     unsigned long fail_nonroot;  /* failures not on R or Destination */
     int first_self;              /* response 1 names R */

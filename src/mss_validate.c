@@ -952,7 +952,6 @@ static void on_start(void *baton, const char *uri, const char *local,
             && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT));
     if (parent == NULL) {
         /* XML-ROOT: RFC 4918 13, 14.16 */
-        v->root_seen = 1;
         if (id == E_MULTISTATUS) {
             v->root_ok = 1;
             mv.ctx = C_MULTISTATUS;
