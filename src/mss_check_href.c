@@ -294,5 +294,5 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                              mss_v_esc(v, to, strlen(to))));
         }
     }
-    return form == MSS_HREF_PATH_ABSOLUTE && !pct && !maybe_dots;
+    return form == MSS_HREF_PATH_ABSOLUTE && !pct && !maybe_dots && bad == NULL;
 }

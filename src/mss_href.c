@@ -88,30 +88,51 @@ static int unreserved(int c)
     return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-/* Upper-case escapes, decode escaped unreserved characters (RFC 3986
- * 2.1, 6.2.2.2); reserved escapes such as %2F stay.  In place. */
-static size_t pct_canon(char *s, size_t len)
+/* RFC 3986 2.2 and 2.3: may the byte stand in a URI as it is? */
+static int uri_byte(unsigned char c)
 {
+    return c < 0x80 && c > 0x20 && c != 0x7F
+           && (unreserved(c) || strchr(":/?#[]@!$&'()*+,;=", c) != NULL);
+}
+
+/* The canonical percent-encoding of s into out (room for 3 * len):
+ * upper-case hex and unreserved characters decoded (RFC 3986 2.1, 6.2.2.2;
+ * reserved escapes such as %2F stay), and every byte a URI cannot hold
+ * (space, controls, non-ASCII, a '%' that starts no escape, ...) encoded
+ * as the octet it is (rules.md A16), so that the raw and the encoded
+ * spelling of one name get one key. */
+static size_t pct_canon(const char *s, size_t len, char *out)
+{
+    static const char hexd[] = "0123456789ABCDEF";
     size_t i = 0;
     size_t o = 0;
 
     while (i < len) {
-        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0
-            && hexval(s[i + 2]) >= 0) {
-            int c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+        unsigned char c = (unsigned char)s[i];
 
-            if (unreserved(c)) {
-                s[o++] = (char)c;
+        if (c == '%' && i + 2 < len && hexval(s[i + 1]) >= 0
+            && hexval(s[i + 2]) >= 0) {
+            int d = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+
+            if (unreserved(d)) {
+                out[o++] = (char)d;
             }
             else {
-                s[o++] = '%';
-                s[o++] = (char)toupper((unsigned char)s[i + 1]);
-                s[o++] = (char)toupper((unsigned char)s[i + 2]);
+                out[o++] = '%';
+                out[o++] = hexd[d >> 4];
+                out[o++] = hexd[d & 15];
             }
             i += 3;
         }
+        else if (!uri_byte(c)) {
+            out[o++] = '%';
+            out[o++] = hexd[c >> 4];
+            out[o++] = hexd[c & 15];
+            i++;
+        }
         else {
-            s[o++] = s[i++];
+            out[o++] = (char)c;
+            i++;
         }
     }
     return o;
@@ -217,7 +238,8 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
         apr_size_t i;
 
         for (i = 0; i < len; i++) {
-            if (href[i] == '%' || (href[i] == '.' && href[i - 1] == '/')) {
+            if (href[i] == '%' || (href[i] == '.' && href[i - 1] == '/')
+                || !uri_byte((unsigned char)href[i])) {
                 break;
             }
         }
@@ -292,14 +314,12 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
     }
 
     /* "/" + path + NUL; an empty path becomes "/" (RFC 3986 6.2.3) */
-    buf = apr_palloc(p, plen + 2);
+    buf = apr_palloc(p, 3 * plen + 2);
     n = 0;
     if (plen == 0 || path[0] != '/') {
         buf[n++] = '/';
     }
-    memcpy(buf + n, path, plen);
-    n += plen;
-    n = pct_canon(buf, n);
+    n += pct_canon(path, plen, buf + n);
     /* dot segments only in the path, not in the query */
     q = memchr(buf, '?', n);
     pathlen = q != NULL ? (size_t)(q - buf) : n;

@@ -52,7 +52,11 @@ static const hkey_t keys[] = {
     {"/c/..", "/", 1},
     {"/c/sub/..", "/c/", 1},
     {"/c/?q=../x", "/c/?q=../x", 1}, /* query untouched */
-    {"/%", "/%", 1},                 /* stray % kept */
+    {"/%", "/%25", 1},               /* stray % is a literal */
+    {"/c/a b", "/c/a%20b", 1},       /* raw and encoded: one key */
+    {"/c/\xc3\xbc", "/c/%C3%BC", 1}, /* (rules.md A16) */
+    {"/c/%c3%bc", "/c/%C3%BC", 1},
+    {"/c/a\"b", "/c/a%22b", 1},
     {"a/b", NULL, 1},
     {"//dav.example.com/x", NULL, 1},
     {"urn:uuid:x", NULL, 1},
