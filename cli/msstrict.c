@@ -76,26 +76,15 @@ static void usage(FILE *f)
 /* JSON string body: escapes quotes, backslashes and controls. */
 static void json_str(FILE *f, const char *s)
 {
-    if (s == NULL) {
+    apr_pool_t *p = NULL;
+
+    /* a scratch pool per string: the CLI's output is small */
+    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
         fputs("null", f);
         return;
     }
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc(c, f);
-        }
-        else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
-        }
-        else {
-            fputc(c, f);
-        }
-    }
-    fputc('"', f);
+    fputs(mss_json_quote(p, s), f);
+    apr_pool_destroy(p);
 }
 
 static apr_status_t report(void *baton, const mss_violation_t *v)

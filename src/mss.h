@@ -185,6 +185,13 @@ const char *mss_level_name(mss_level_e level);
 const char *mss_outcome_name(mss_outcome_e outcome);
 
 /**
+ * @brief Quote @p s as a JSON string (RFC 8259), or "null" when NULL.
+ * Quotes, backslashes and controls are escaped; bytes that are not UTF-8
+ * become U+FFFD, so the result is always valid JSON text.
+ */
+char *mss_json_quote(apr_pool_t *p, const char *s);
+
+/**
  * @brief Parse "off|log|fix|reject".
  * @return the action, or MSS_ACTION_DEFAULT when @p s is not one of them.
  */

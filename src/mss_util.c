@@ -114,3 +114,55 @@ char *mss_escape(apr_pool_t *p, const char *s, size_t len, size_t cap)
     out[o] = '\0';
     return out;
 }
+
+char *mss_json_quote(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len;
+    size_t i = 0;
+    size_t o = 0;
+    char *out;
+
+    if (s == NULL) {
+        return apr_pstrdup(p, "null");
+    }
+    len = strlen(s);
+    /* worst case: every byte becomes \u00XX or \ufffd (6 bytes) */
+    out = apr_palloc(p, len * 6 + 3);
+    out[o++] = '"';
+    while (i < len) {
+        unsigned char c = u[i];
+        size_t n;
+
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+            i++;
+            continue;
+        }
+        if (c < 0x20) {
+            memcpy(out + o, "\\u00", 4);
+            out[o + 4] = hex[c >> 4];
+            out[o + 5] = hex[c & 15];
+            o += 6;
+            i++;
+            continue;
+        }
+        n = utf8_len(u + i, len - i);
+        if (n == 0) {
+            /* JSON text is UTF-8 (RFC 8259 8.1): a stray byte becomes
+             * U+FFFD rather than an invalid document */
+            memcpy(out + o, "\\ufffd", 6);
+            o += 6;
+            i++;
+            continue;
+        }
+        memcpy(out + o, u + i, n);
+        o += n;
+        i += n;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return out;
+}

@@ -1,0 +1,893 @@
+/*
+ * mod_dav_msstrict.c: the httpd glue of mod_dav_msstrict.
+ *
+ * An output filter (MSSTRICT, AP_FTYPE_RESOURCE) that checks every HTTP
+ * 207 Multi-Status body leaving the server against RFC 4918, using the
+ * httpd-free core in src/ (see src/mss.h).  This file holds httpd glue
+ * only: configuration and merge, the directives, the insert_filter hook,
+ * the filter, and the bridge from the core's report callback to the error
+ * log, the JSON audit log and r->notes.
+ *
+ * Modes (DAVMSStrict):
+ *   Off      the filter is not inserted;
+ *   Log      every bucket passes downstream unchanged and at once (zero
+ *            copy); the parser reads the same bytes on the side.
+ *   Rewrite, Reject
+ *            need the streaming rewriter of the core, which this build
+ *            does not have yet: the directive refuses them at start-up
+ *            rather than pretend (README, "Modes").
+ *
+ * Fail open: a violation, a malformed body, a limit or an internal error
+ * of the checker never changes the bytes the client receives or turns the
+ * response into an error.
+ *
+ * Log tags: MSS00100-MSS00199 are ours, numbered here (httpd's AH numbers
+ * belong to httpd).
+ */
+#include "apr_lib.h"
+#include "apr_strings.h"
+#include "apr_time.h"
+
+/* httpd.h first: the other httpd headers need its types */
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_filter.h"
+
+#include "mss.h"
+
+module AP_MODULE_DECLARE_DATA dav_msstrict_module;
+APLOG_USE_MODULE(dav_msstrict);
+
+static const char msstrict_filter_name[] = "MSSTRICT";
+
+/* Error-log lines per 207 for single violations; the rest are counted in
+ * the summary line and all of them (up to the violations limit) go to the
+ * audit log. */
+#define MSSTRICT_LOG_CAP 10
+/* Bytes of body text (hrefs, messages) in one error-log line. */
+#define MSSTRICT_TEXT_CAP 256
+#define MSSTRICT_DEFAULT_MAX_BUFFER (1024 * 1024)
+
+/* ---- configuration ---------------------------------------------------- */
+
+/* Modes; "unset" (-1) survives the merge and reads as Off. */
+enum {
+    MSSTRICT_UNSET = -1,
+    MSSTRICT_OFF = 0,
+    MSSTRICT_LOG,
+    MSSTRICT_REWRITE,
+    MSSTRICT_REJECT
+};
+
+typedef struct {
+    int mode;
+    /* mss_action_e per rule; MSS_ACTION_DEFAULT (0) = unset */
+    unsigned char rule_action[MSS_RULE_COUNT];
+    const char *propstat_methods; /* NULL = unset */
+    apr_off_t max_buffer;         /* -1 = unset */
+    /* DAVMSStrictLimits; 0 = unset, each inherited on its own */
+    apr_size_t max_depth;
+    apr_size_t max_text;
+    apr_size_t max_response;
+    apr_size_t max_violations;
+} msstrict_dir_conf;
+
+typedef struct {
+    const char *audit_path; /* as configured; NULL = unset */
+    apr_file_t *audit;      /* opened in post_config */
+} msstrict_srv_conf;
+
+static void *msstrict_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    msstrict_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    (void)dir;
+    c->mode = MSSTRICT_UNSET;
+    c->max_buffer = -1;
+    return c;
+}
+
+/* A child inherits every field it leaves unset. */
+#define MSSTRICT_MERGE(field, unset) \
+    c->field = (add->field != (unset)) ? add->field : base->field
+
+static void *msstrict_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const msstrict_dir_conf *base = basev;
+    const msstrict_dir_conf *add = addv;
+    msstrict_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    int i;
+
+    MSSTRICT_MERGE(mode, MSSTRICT_UNSET);
+    MSSTRICT_MERGE(propstat_methods, NULL);
+    MSSTRICT_MERGE(max_buffer, -1);
+    MSSTRICT_MERGE(max_depth, 0);
+    MSSTRICT_MERGE(max_text, 0);
+    MSSTRICT_MERGE(max_response, 0);
+    MSSTRICT_MERGE(max_violations, 0);
+    for (i = 0; i < MSS_RULE_COUNT; i++) {
+        MSSTRICT_MERGE(rule_action[i], MSS_ACTION_DEFAULT);
+    }
+    return c;
+}
+
+static void *msstrict_create_srv_conf(apr_pool_t *p, server_rec *s)
+{
+    (void)s;
+    return apr_pcalloc(p, sizeof(msstrict_srv_conf));
+}
+
+static void *msstrict_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const msstrict_srv_conf *base = basev;
+    const msstrict_srv_conf *add = addv;
+    msstrict_srv_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    MSSTRICT_MERGE(audit_path, NULL);
+    return c;
+}
+
+/* ---- directives ------------------------------------------------------- */
+
+static const char *msstrict_set_mode(cmd_parms *cmd, void *dv, const char *arg)
+{
+    msstrict_dir_conf *c = dv;
+
+    if (strcasecmp(arg, "Off") == 0) {
+        c->mode = MSSTRICT_OFF;
+    }
+    else if (strcasecmp(arg, "Log") == 0) {
+        c->mode = MSSTRICT_LOG;
+    }
+    else if (strcasecmp(arg, "Rewrite") == 0 || strcasecmp(arg, "Reject") == 0) {
+        /* Refuse rather than silently run as Log: an admin who asks for
+         * Rewrite must not believe bodies are being fixed. */
+        return apr_psprintf(cmd->pool,
+                            "%s %s: not available in this build of "
+                            "mod_dav_msstrict " MSS_VERSION
+                            " (the streaming rewriter is not built yet); "
+                            "use Off or Log",
+                            cmd->cmd->name, arg);
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not Off, Log, Rewrite or "
+                            "Reject", cmd->cmd->name, arg);
+    }
+    return NULL;
+}
+
+static const char *msstrict_set_rule(cmd_parms *cmd, void *dv, const char *id,
+                                     const char *action)
+{
+    msstrict_dir_conf *c = dv;
+    const mss_rule_info_t *ri = mss_rule_find(id);
+    mss_action_e a = mss_action_parse(action);
+
+    if (ri == NULL) {
+        return apr_psprintf(cmd->pool, "%s: unknown rule id '%s' (msstrict "
+                            "--list-rules lists them)", cmd->cmd->name, id);
+    }
+    if (a == MSS_ACTION_DEFAULT) {
+        return apr_psprintf(cmd->pool, "%s %s: '%s' is not off, log, fix or "
+                            "reject", cmd->cmd->name, ri->id, action);
+    }
+    c->rule_action[ri->rule] = (unsigned char)a;
+    return NULL;
+}
+
+/* An RFC 9110 token. */
+static int msstrict_is_token(const char *s)
+{
+    if (*s == '\0') {
+        return 0;
+    }
+    for (; *s != '\0'; s++) {
+        if (!apr_isalnum(*s) && strchr("!#$%&'*+-.^_`|~", *s) == NULL) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *msstrict_set_propstat_methods(cmd_parms *cmd, void *dv,
+                                                 const char *args)
+{
+    msstrict_dir_conf *c = dv;
+    const char *list = args;
+    char *m;
+
+    while (*(m = ap_getword_conf(cmd->temp_pool, &list)) != '\0') {
+        if (!msstrict_is_token(m)) {
+            return apr_psprintf(cmd->pool, "%s: '%s' is not a method name",
+                                cmd->cmd->name, m);
+        }
+    }
+    c->propstat_methods = apr_pstrdup(cmd->pool, args);
+    return NULL;
+}
+
+/* "N", "NK" or "NM": a positive byte count. */
+static const char *msstrict_parse_bytes(cmd_parms *cmd, const char *arg,
+                                        apr_off_t *out)
+{
+    char *end = NULL;
+    apr_int64_t n;
+
+    if (!apr_isdigit(*arg)) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a positive byte count",
+                            cmd->cmd->name, arg);
+    }
+    n = apr_strtoi64(arg, &end, 10);
+    if (*end == 'k' || *end == 'K') {
+        n = n > APR_INT64_MAX / 1024 ? -1 : n * 1024;
+        end++;
+    }
+    else if (*end == 'm' || *end == 'M') {
+        n = n > APR_INT64_MAX / (1024 * 1024) ? -1 : n * 1024 * 1024;
+        end++;
+    }
+    if (*end != '\0' || n <= 0 || n > (apr_int64_t)1024 * 1024 * 1024) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a byte count between "
+                            "1 and 1G (K and M suffixes allowed)",
+                            cmd->cmd->name, arg);
+    }
+    *out = (apr_off_t)n;
+    return NULL;
+}
+
+static const char *msstrict_set_max_buffer(cmd_parms *cmd, void *dv,
+                                           const char *arg)
+{
+    msstrict_dir_conf *c = dv;
+
+    return msstrict_parse_bytes(cmd, arg, &c->max_buffer);
+}
+
+static const char *msstrict_set_limits(cmd_parms *cmd, void *dv,
+                                       const char *args)
+{
+    msstrict_dir_conf *c = dv;
+    mss_options_t o;
+    const char *err;
+
+    /* parse into zeros, so that what the line leaves out stays unset and
+     * is inherited */
+    memset(&o, 0, sizeof(o));
+    err = mss_options_parse_limits(&o, args, cmd->temp_pool);
+    if (err != NULL) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+    }
+    if (o.max_depth != 0) {
+        c->max_depth = o.max_depth;
+    }
+    if (o.max_text != 0) {
+        c->max_text = o.max_text;
+    }
+    if (o.max_response != 0) {
+        c->max_response = o.max_response;
+    }
+    if (o.max_violations != 0) {
+        c->max_violations = o.max_violations;
+    }
+    return NULL;
+}
+
+static const char *msstrict_set_audit_log(cmd_parms *cmd, void *dv,
+                                          const char *arg)
+{
+    msstrict_srv_conf *sc =
+        ap_get_module_config(cmd->server->module_config, &dav_msstrict_module);
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
+
+    (void)dv;
+    if (err != NULL) {
+        return err;
+    }
+    if (*arg == '\0' || (arg[0] == '|' && arg[1] == '\0')) {
+        return apr_psprintf(cmd->pool, "%s: needs a file name or \"|program\"",
+                            cmd->cmd->name);
+    }
+    sc->audit_path = arg;
+    return NULL;
+}
+
+static const command_rec msstrict_cmds[] = {
+    AP_INIT_TAKE1("DAVMSStrict", msstrict_set_mode, NULL, RSRC_CONF | ACCESS_CONF,
+                  "Off | Log | Rewrite | Reject: check HTTP 207 bodies "
+                  "against RFC 4918"),
+    AP_INIT_TAKE2("DAVMSStrictRule", msstrict_set_rule, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "RULE-ID off|log|fix|reject: per-rule override"),
+    AP_INIT_RAW_ARGS("DAVMSStrictPropstatMethods", msstrict_set_propstat_methods,
+                     NULL, RSRC_CONF | ACCESS_CONF,
+                     "methods whose 207 may use DAV:propstat"),
+    AP_INIT_TAKE1("DAVMSStrictMaxBuffer", msstrict_set_max_buffer, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "bytes held for header decisions and Reject (K, M)"),
+    AP_INIT_RAW_ARGS("DAVMSStrictLimits", msstrict_set_limits, NULL,
+                     RSRC_CONF | ACCESS_CONF,
+                     "depth=N text=N response=N violations=N"),
+    AP_INIT_TAKE1("DAVMSStrictAuditLog", msstrict_set_audit_log, NULL, RSRC_CONF,
+                  "file or \"|program\" for the JSON audit log"),
+    {NULL}};
+
+/* ---- audit log -------------------------------------------------------- */
+
+static apr_status_t msstrict_open_audit(apr_pool_t *p, server_rec *s,
+                                        const char *path, apr_file_t **out)
+{
+    apr_status_t rv;
+
+    if (path[0] == '|') {
+        piped_log *pl = ap_open_piped_log(p, path + 1);
+
+        if (pl == NULL) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         "MSS00101: DAVMSStrictAuditLog: cannot start '%s'",
+                         path + 1);
+            return APR_EGENERAL;
+        }
+        *out = ap_piped_log_write_fd(pl);
+        return APR_SUCCESS;
+    }
+    path = ap_server_root_relative(p, path);
+    if (path == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "MSS00102: DAVMSStrictAuditLog: invalid path");
+        return APR_EBADPATH;
+    }
+    /* unbuffered and O_APPEND: each record is one write() */
+    rv = apr_file_open(out, path,
+                       APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_APPEND,
+                       APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD,
+                       p);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     "MSS00103: DAVMSStrictAuditLog: cannot open %s", path);
+    }
+    return rv;
+}
+
+static int msstrict_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                apr_pool_t *ptemp, server_rec *main_s)
+{
+    msstrict_srv_conf *main_c =
+        ap_get_module_config(main_s->module_config, &dav_msstrict_module);
+    server_rec *s;
+
+    (void)plog;
+    (void)ptemp;
+    /* libxml2 set-up, once, in the parent; never xmlCleanupParser */
+    mss_global_init();
+
+    /* one handle per distinct path; virtual hosts that inherit the main
+     * server's audit log share its handle */
+    for (s = main_s; s != NULL; s = s->next) {
+        msstrict_srv_conf *c =
+            ap_get_module_config(s->module_config, &dav_msstrict_module);
+        server_rec *o;
+
+        if (c->audit_path == NULL) {
+            continue;
+        }
+        if (s != main_s && main_c->audit != NULL
+            && strcmp(c->audit_path, main_c->audit_path) == 0) {
+            c->audit = main_c->audit;
+            continue;
+        }
+        for (o = main_s->next; o != NULL && o != s; o = o->next) {
+            msstrict_srv_conf *oc =
+                ap_get_module_config(o->module_config, &dav_msstrict_module);
+
+            if (oc->audit != NULL && strcmp(oc->audit_path, c->audit_path) == 0) {
+                c->audit = oc->audit;
+                break;
+            }
+        }
+        if (c->audit == NULL
+            && msstrict_open_audit(pconf, s, c->audit_path, &c->audit)
+                   != APR_SUCCESS) {
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
+}
+
+/* ---- the filter ------------------------------------------------------- */
+
+typedef struct {
+    request_rec *r;
+    apr_pool_t *pool; /* the validator's; destroyed at EOS */
+    mss_validator_t *v;
+    int mode;
+    int stopped; /* internal failure: no more checking, bytes still pass */
+    int finished;
+    apr_size_t logged;
+    apr_size_t reported;
+    int any_warn;
+    unsigned char fired[MSS_RULE_COUNT];
+    apr_array_header_t *records; /* JSON violation records (char *) */
+    apr_off_t bytes_in;
+    apr_off_t bytes_out;
+} msstrict_ctx;
+
+static const char *msstrict_mode_name(int mode)
+{
+    switch (mode) {
+    case MSSTRICT_REWRITE:
+        return "rewrite";
+    case MSSTRICT_REJECT:
+        return "reject";
+    default:
+        return "log";
+    }
+}
+
+/* Text from the request or the body, fit for one error-log line. */
+static const char *msstrict_log_text(apr_pool_t *p, const char *s)
+{
+    apr_size_t len;
+
+    if (s == NULL) {
+        return "";
+    }
+    len = strlen(s);
+    if (len > MSSTRICT_TEXT_CAP) {
+        s = apr_pstrcat(p, apr_pstrmemdup(p, s, MSSTRICT_TEXT_CAP), "...", NULL);
+    }
+    /* quotes, backslashes, controls (CR, LF, ESC) and non-ASCII bytes
+     * become escapes: a body can never forge a log line */
+    return ap_escape_logitem(p, s);
+}
+
+static apr_status_t msstrict_report(void *baton, const mss_violation_t *v)
+{
+    msstrict_ctx *ctx = baton;
+    request_rec *r = ctx->r;
+    apr_pool_t *p = r->pool;
+    int level = v->severity == MSS_SEV_INFO ? APLOG_INFO : APLOG_WARNING;
+
+    ctx->reported++;
+    ctx->fired[v->rule->rule] = 1;
+    if (v->severity != MSS_SEV_INFO) {
+        ctx->any_warn = 1;
+    }
+    if (ctx->logged < MSSTRICT_LOG_CAP && APLOG_R_IS_LEVEL(r, level)) {
+        ctx->logged++;
+        /* "response 2 href /x at 13:14" or "document at 1:1" or, for
+         * header rules (no body position), "headers" */
+        const char *where =
+            v->response > 0
+                ? apr_psprintf(p, "response %lu%s%s", v->response,
+                               v->href != NULL ? " href " : "",
+                               v->href != NULL ? msstrict_log_text(p, v->href)
+                                               : "")
+                : (v->line > 0 ? "document" : "headers");
+        const char *at =
+            v->line > 0 ? apr_psprintf(p, " at %lu:%lu", v->line, v->col) : "";
+
+        ap_log_rerror(APLOG_MARK, level, 0, r,
+                      "MSS00110: %s [%s; RFC %s] %s%s: %s (%s %s)", v->rule->id,
+                      mss_level_name(v->rule->level), v->rule->rfc, where, at,
+                      msstrict_log_text(p, v->message),
+                      msstrict_log_text(p, r->method),
+                      msstrict_log_text(p, r->unparsed_uri));
+    }
+    *(const char **)apr_array_push(ctx->records) = apr_psprintf(
+        p,
+        "{\"rule\":%s,\"level\":%s,\"rfc\":%s,\"response\":%lu,\"href\":%s,"
+        "\"line\":%lu,\"col\":%lu,\"message\":%s,\"action\":%s}",
+        mss_json_quote(p, v->rule->id),
+        mss_json_quote(p, mss_level_name(v->rule->level)),
+        mss_json_quote(p, v->rule->rfc), v->response,
+        mss_json_quote(p, v->href), v->line, v->col,
+        mss_json_quote(p, v->message), mss_json_quote(p, v->action));
+    return APR_SUCCESS;
+}
+
+static const char *msstrict_fired_list(apr_pool_t *p, const msstrict_ctx *ctx)
+{
+    apr_array_header_t *ids = apr_array_make(p, 8, sizeof(const char *));
+    int i;
+
+    for (i = 0; i < MSS_RULE_COUNT; i++) {
+        if (ctx->fired[i]) {
+            *(const char **)apr_array_push(ids) = mss_rule_info((mss_rule_e)i)->id;
+        }
+    }
+    return apr_array_pstrcat(p, ids, ',');
+}
+
+static void msstrict_audit(msstrict_ctx *ctx, const char *result,
+                           const char *fired)
+{
+    request_rec *r = ctx->r;
+    apr_pool_t *p = r->pool;
+    msstrict_srv_conf *sc =
+        ap_get_module_config(r->server->module_config, &dav_msstrict_module);
+    char ts[APR_RFC822_DATE_LEN + 32];
+    apr_time_exp_t t;
+    apr_size_t tslen = 0;
+    const char *rid;
+    char *line;
+    apr_size_t len;
+    apr_status_t rv;
+
+    (void)fired;
+    if (sc->audit == NULL) {
+        return;
+    }
+    if (apr_time_exp_gmt(&t, r->request_time) != APR_SUCCESS
+        || apr_strftime(ts, &tslen, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &t)
+               != APR_SUCCESS) {
+        ts[0] = '\0';
+    }
+    rid = apr_table_get(r->subprocess_env, "UNIQUE_ID");
+    if (rid == NULL) {
+        rid = r->log_id;
+    }
+    line = apr_psprintf(
+        p,
+        "{\"time\":%s,\"request_id\":%s,\"client\":%s,\"vhost\":%s,"
+        "\"method\":%s,\"uri\":%s,\"depth\":%s,\"proxied\":%s,\"mode\":%s,"
+        "\"result\":%s,\"bytes_in\":%" APR_OFF_T_FMT ",\"bytes_out\":%" APR_OFF_T_FMT
+        ",\"violations\":[%s]}\n",
+        mss_json_quote(p, ts), mss_json_quote(p, rid),
+        mss_json_quote(p, r->useragent_ip),
+        mss_json_quote(p, r->server->server_hostname),
+        mss_json_quote(p, r->method), mss_json_quote(p, r->unparsed_uri),
+        mss_json_quote(p, apr_table_get(r->headers_in, "Depth")),
+        r->proxyreq != PROXYREQ_NONE ? "true" : "false",
+        mss_json_quote(p, msstrict_mode_name(ctx->mode)),
+        mss_json_quote(p, result), ctx->bytes_in, ctx->bytes_out,
+        apr_array_pstrcat(p, ctx->records, ','));
+    len = strlen(line);
+    rv = apr_file_write_full(sc->audit, line, len, NULL);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      "MSS00120: DAVMSStrictAuditLog: write failed");
+    }
+}
+
+/* End of body: whole-body checks, the summary line, notes and audit. */
+static void msstrict_finish(msstrict_ctx *ctx)
+{
+    request_rec *r = ctx->r;
+    mss_result_t res;
+    const char *result;
+    const char *fired;
+    apr_status_t rv;
+
+    ctx->finished = 1;
+    memset(&res, 0, sizeof(res));
+    if (!ctx->stopped) {
+        rv = mss_validator_finish(ctx->v, &res);
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                          "MSS00121: checker failed at the end of the body; "
+                          "the body was passed unchanged");
+            ctx->stopped = 1;
+        }
+    }
+    if (ctx->stopped) {
+        result = "skipped";
+    }
+    else {
+        result = mss_outcome_name(res.outcome);
+    }
+    fired = msstrict_fired_list(r->pool, ctx);
+    apr_table_setn(r->notes, "msstrict-result", result);
+    apr_table_setn(r->notes, "msstrict-rules", fired);
+    apr_table_setn(r->notes, "msstrict-count",
+                   apr_psprintf(r->pool, "%" APR_SIZE_T_FMT,
+                                ctx->stopped ? ctx->reported : res.violations));
+    if (!ctx->stopped && res.outcome == MSS_OUTCOME_CLEAN) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "MSS00111: 207 clean: %" APR_SIZE_T_FMT
+                      " responses, %" APR_OFF_T_FMT " bytes",
+                      res.responses, ctx->bytes_in);
+    }
+    else if (!ctx->stopped) {
+        int level = ctx->any_warn || res.outcome != MSS_OUTCOME_VIOLATIONS
+                        ? APLOG_WARNING
+                        : APLOG_INFO;
+
+        ap_log_rerror(
+            APLOG_MARK, level, 0, r,
+            "MSS00112: 207 %s: %" APR_SIZE_T_FMT " violation(s) [%s]%s in %"
+            APR_SIZE_T_FMT " responses, %" APR_OFF_T_FMT " bytes%s%s, mode %s "
+            "(%s %s)",
+            result, res.violations, fired,
+            res.suppressed > 0 ? apr_psprintf(r->pool, " (%" APR_SIZE_T_FMT
+                                              " over the violations limit)",
+                                              res.suppressed)
+                               : "",
+            res.responses, ctx->bytes_in,
+            res.outcome == MSS_OUTCOME_MALFORMED
+                    || res.outcome == MSS_OUTCOME_OVERFLOW
+                ? apr_psprintf(r->pool, ", checking stopped at %lu:%lu",
+                               res.stop_line, res.stop_col)
+                : "",
+            ctx->logged < ctx->reported
+                ? apr_psprintf(r->pool, ", %" APR_SIZE_T_FMT
+                               " not in the error log (see the audit log)",
+                               ctx->reported - ctx->logged)
+                : "",
+            msstrict_mode_name(ctx->mode), msstrict_log_text(r->pool, r->method),
+            msstrict_log_text(r->pool, r->unparsed_uri));
+    }
+    if (ctx->stopped || res.outcome != MSS_OUTCOME_CLEAN) {
+        msstrict_audit(ctx, result, fired);
+    }
+    /* the parser's memory goes now, not with the request */
+    apr_pool_destroy(ctx->pool);
+    ctx->pool = NULL;
+    ctx->v = NULL;
+}
+
+/* Why a 207 is not inspected, or NULL when it is. */
+static const char *msstrict_skip_reason(request_rec *r)
+{
+    const char *enc;
+
+    if (r->main != NULL) {
+        return "subrequest";
+    }
+    if (r->header_only) {
+        return "HEAD request: no body";
+    }
+    enc = r->content_encoding;
+    if (enc == NULL) {
+        enc = apr_table_get(r->headers_out, "Content-Encoding");
+    }
+    if (enc == NULL) {
+        enc = apr_table_get(r->err_headers_out, "Content-Encoding");
+    }
+    if (enc != NULL && strcasecmp(enc, "identity") != 0) {
+        return apr_psprintf(r->pool, "Content-Encoding: %s",
+                            msstrict_log_text(r->pool, enc));
+    }
+    return NULL;
+}
+
+/* The options for this request, defaults applied when read. */
+static void msstrict_options(const msstrict_dir_conf *c, int mode,
+                             mss_options_t *o)
+{
+    int i;
+
+    mss_options_init(o);
+    o->mode = mode == MSSTRICT_REWRITE  ? MSS_MODE_REWRITE
+              : mode == MSSTRICT_REJECT ? MSS_MODE_REJECT
+                                        : MSS_MODE_LOG;
+    o->propstat_methods = c->propstat_methods;
+    for (i = 0; i < MSS_RULE_COUNT; i++) {
+        o->rule_action[i] = c->rule_action[i];
+    }
+    if (c->max_depth != 0) {
+        o->max_depth = c->max_depth;
+    }
+    if (c->max_text != 0) {
+        o->max_text = c->max_text;
+    }
+    if (c->max_response != 0) {
+        o->max_response = c->max_response;
+    }
+    if (c->max_violations != 0) {
+        o->max_violations = c->max_violations;
+    }
+}
+
+/* The response headers as the client will see them. */
+static apr_table_t *msstrict_resp_headers(request_rec *r)
+{
+    apr_table_t *t = apr_table_overlay(r->pool, r->err_headers_out,
+                                       r->headers_out);
+
+    /* r->content_type becomes the header only in the HTTP header filter */
+    if (r->content_type != NULL) {
+        apr_table_setn(t, "Content-Type", r->content_type);
+    }
+    return t;
+}
+
+/* First call: decide whether to inspect, and set up the checker. */
+static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
+{
+    request_rec *r = f->r;
+    const msstrict_dir_conf *c =
+        ap_get_module_config(r->per_dir_config, &dav_msstrict_module);
+    msstrict_ctx *ctx;
+    mss_options_t opts;
+    mss_request_t req;
+    const char *why;
+    apr_status_t rv;
+    int mode = c->mode;
+
+    *out = NULL;
+    if (r->status != HTTP_MULTI_STATUS) {
+        return APR_SUCCESS;
+    }
+    /* SetOutputFilter MSSTRICT without DAVMSStrict means Log; an explicit
+     * DAVMSStrict Off wins */
+    if (mode == MSSTRICT_UNSET) {
+        mode = MSSTRICT_LOG;
+    }
+    if (mode == MSSTRICT_OFF) {
+        return APR_SUCCESS;
+    }
+    why = msstrict_skip_reason(r);
+    if (why != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "MSS00113: 207 not inspected (%s); passed unchanged", why);
+        apr_table_setn(r->notes, "msstrict-result", "skipped");
+        return APR_SUCCESS;
+    }
+
+    ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+    ctx->r = r;
+    ctx->mode = mode;
+    ctx->records = apr_array_make(r->pool, 8, sizeof(const char *));
+    msstrict_options(c, mode, &opts);
+
+    memset(&req, 0, sizeof(req));
+    req.method = r->method;
+    req.uri = r->unparsed_uri;
+    req.scheme = ap_http_scheme(r);
+    req.depth = apr_table_get(r->headers_in, "Depth");
+    req.req_headers = r->headers_in;
+    req.resp_headers = msstrict_resp_headers(r);
+    req.status = r->status;
+    req.proxied = r->proxyreq != PROXYREQ_NONE;
+    req.now = r->request_time;
+
+    rv = apr_pool_create(&ctx->pool, r->pool);
+    if (rv == APR_SUCCESS) {
+        apr_pool_tag(ctx->pool, "msstrict");
+        rv = mss_validator_create(&ctx->v, ctx->pool, &opts, &req,
+                                  msstrict_report, ctx);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      "MSS00114: cannot start the checker; the 207 is passed "
+                      "unchanged");
+        apr_table_setn(r->notes, "msstrict-result", "skipped");
+        return APR_SUCCESS;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                  "MSS00115: inspecting 207 in %s mode%s",
+                  msstrict_mode_name(mode),
+                  req.proxied ? " (proxied)" : "");
+    *out = ctx;
+    return APR_SUCCESS;
+}
+
+static void msstrict_feed(msstrict_ctx *ctx, const char *data, apr_size_t len)
+{
+    apr_status_t rv;
+
+    ctx->bytes_in += (apr_off_t)len;
+    ctx->bytes_out += (apr_off_t)len;
+    if (ctx->stopped || len == 0) {
+        return;
+    }
+    rv = mss_validator_feed(ctx->v, data, len);
+    if (rv != APR_SUCCESS) {
+        /* fail open: the bytes still go to the client */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, ctx->r,
+                      "MSS00116: checker failed after %" APR_OFF_T_FMT
+                      " bytes; the rest of the 207 passes unchecked",
+                      ctx->bytes_in);
+        ctx->stopped = 1;
+    }
+}
+
+static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    msstrict_ctx *ctx = f->ctx;
+    apr_bucket *e;
+    apr_status_t rv;
+
+    if (APR_BRIGADE_EMPTY(bb)) {
+        return APR_SUCCESS;
+    }
+    if (ctx == NULL) {
+        rv = msstrict_start(f, &ctx);
+        if (rv != APR_SUCCESS || ctx == NULL) {
+            ap_remove_output_filter(f);
+            return ap_pass_brigade(f->next, bb);
+        }
+        f->ctx = ctx;
+    }
+    if (ctx->finished) {
+        return ap_pass_brigade(f->next, bb);
+    }
+
+    /* Log mode: read every bucket on the side and pass the brigade on
+     * unchanged.  A bucket that would block (a CGI pipe) first lets what
+     * is already here go to the client with a FLUSH, so the client sees
+     * bytes as soon as it would without the module. */
+    for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb);
+         e = APR_BUCKET_NEXT(e)) {
+        const char *data;
+        apr_size_t len;
+
+        if (APR_BUCKET_IS_EOS(e)) {
+            msstrict_finish(ctx);
+            break;
+        }
+        if (APR_BUCKET_IS_FLUSH(e) || APR_BUCKET_IS_METADATA(e)) {
+            /* FLUSH and other metadata go downstream where they are */
+            continue;
+        }
+        rv = apr_bucket_read(e, &data, &len, APR_NONBLOCK_READ);
+        if (APR_STATUS_IS_EAGAIN(rv)) {
+            apr_bucket_brigade *rest = apr_brigade_split_ex(bb, e, NULL);
+
+            APR_BRIGADE_INSERT_TAIL(
+                bb, apr_bucket_flush_create(f->c->bucket_alloc));
+            rv = ap_pass_brigade(f->next, bb);
+            apr_brigade_cleanup(bb);
+            APR_BRIGADE_CONCAT(bb, rest);
+            apr_brigade_destroy(rest);
+            if (rv != APR_SUCCESS) {
+                return rv;
+            }
+            e = APR_BRIGADE_FIRST(bb);
+            rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+        }
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, f->r,
+                          "MSS00117: reading the 207 body failed");
+            return rv;
+        }
+        msstrict_feed(ctx, data, len);
+    }
+    return ap_pass_brigade(f->next, bb);
+}
+
+/* ---- hooks ------------------------------------------------------------ */
+
+static void msstrict_insert_filter(request_rec *r)
+{
+    const msstrict_dir_conf *c =
+        ap_get_module_config(r->per_dir_config, &dav_msstrict_module);
+    ap_filter_t *f;
+
+    if (c->mode == MSSTRICT_UNSET || c->mode == MSSTRICT_OFF) {
+        return;
+    }
+    /* SetOutputFilter MSSTRICT may already have added it */
+    for (f = r->output_filters; f != NULL; f = f->next) {
+        if (f->frec != NULL && f->frec->name != NULL
+            && strcasecmp(f->frec->name, msstrict_filter_name) == 0) {
+            return;
+        }
+    }
+    ap_add_output_filter(msstrict_filter_name, NULL, r, r->connection);
+}
+
+static void msstrict_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_register_output_filter(msstrict_filter_name, msstrict_out_filter, NULL,
+                              AP_FTYPE_RESOURCE);
+    ap_hook_post_config(msstrict_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* after core's insert_filter, which adds SetOutputFilter's filters */
+    ap_hook_insert_filter(msstrict_insert_filter, NULL, NULL, APR_HOOK_LAST);
+}
+
+module AP_MODULE_DECLARE_DATA dav_msstrict_module = {
+    STANDARD20_MODULE_STUFF,
+    msstrict_create_dir_conf, /* per-directory config */
+    msstrict_merge_dir_conf,  /* merge per-directory config */
+    msstrict_create_srv_conf, /* per-server config */
+    msstrict_merge_srv_conf,  /* merge per-server config */
+    msstrict_cmds,            /* directives */
+    msstrict_register_hooks,  /* hooks */
+    AP_MODULE_FLAG_NONE       /* flags */
+};

@@ -1,0 +1,68 @@
+#!/usr/bin/perl
+# canned.pl: the misbehaving DAV back-end of the Apache::Test suite (a CGI).
+#
+# Whatever the method, it answers "207 Multi-Status" with the canned body
+# named by the last segment of PATH_INFO: bodies/NAME.xml, plus the header
+# lines of bodies/NAME.hdr when that file exists (they replace the default
+# Content-Type: application/xml; charset="utf-8").  The bodies are ours;
+# each names the rule it breaks in a comment.  Query options:
+#   split=N   put a ^B after every N bytes (mod_bucketeer splits the brigade
+#             there and drops the marker)
+#   stall=S   send the first half, flush, sleep S seconds, send the rest
+#   gz=1      gzip the body and say Content-Encoding: gzip
+# "@BASE@" in a body becomes the front-end path of the request, which the
+# test sends as X-Mss-Base (default /bad/NAME), so that hrefs lie where a
+# real server would put them.
+# An unknown NAME gets a 404, so a typo never passes as a clean body.
+use strict;
+use warnings;
+use File::Basename qw(dirname);
+
+my $dir  = dirname($0) . '/bodies';
+my $name = $ENV{PATH_INFO} // '';
+$name =~ s{.*/}{};
+my %q = map { my ($k, $v) = split /=/, $_, 2; ($k => $v // '') }
+    grep { length } split /&/, $ENV{QUERY_STRING} // '';
+
+binmode STDOUT;
+$| = 1;
+if ($name !~ /^[A-Za-z0-9._-]+$/ || !-f "$dir/$name.xml") {
+    print "Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\n",
+        "no canned body '$name'\n";
+    exit 0;
+}
+open(my $fh, '<', "$dir/$name.xml") or die "$name.xml: $!";
+binmode $fh;
+my $body = do { local $/; <$fh> };
+close $fh;
+my $base = $ENV{HTTP_X_MSS_BASE} // "/bad/$name";
+$base =~ s/[^\x21-\x7e]//g;    # header text into a body: printable only
+$body =~ s/\@BASE\@/$base/g;
+
+my @hdr = ('Content-Type: application/xml; charset="utf-8"');
+if (open(my $h, '<', "$dir/$name.hdr")) {
+    @hdr = grep { length } map { s/\r?\n\z//r } <$h>;
+    close $h;
+}
+if ($q{gz}) {
+    require IO::Compress::Gzip;
+    my $gz;
+    IO::Compress::Gzip::gzip(\$body => \$gz) or die "gzip failed";
+    $body = $gz;
+    push @hdr, 'Content-Encoding: gzip';
+}
+if ($q{split} && $q{split} =~ /^\d+$/ && $q{split} > 0) {
+    my $n = $q{split};
+    $body = join "\x02", unpack("(a$n)*", $body);
+}
+print "Status: 207 Multi-Status\r\n", map({ "$_\r\n" } @hdr), "\r\n";
+exit 0 if ($ENV{REQUEST_METHOD} // '') eq 'HEAD';
+if ($q{stall} && $q{stall} =~ /^\d+$/) {
+    my $half = int(length($body) / 2);
+    print substr($body, 0, $half);
+    sleep $q{stall};
+    print substr($body, $half);
+}
+else {
+    print $body;
+}
