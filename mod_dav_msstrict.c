@@ -413,6 +413,8 @@ typedef struct {
     apr_array_header_t *records; /* JSON violation records (char *) */
     apr_off_t bytes_in;
     apr_off_t bytes_out;
+    apr_size_t brigades; /* filter calls with data, for the trace line */
+    apr_size_t buckets;  /* data buckets read */
 } msstrict_ctx;
 
 static const char *msstrict_mode_name(int mode)
@@ -623,6 +625,10 @@ static void msstrict_finish(msstrict_ctx *ctx)
     if (ctx->stopped || res.outcome != MSS_OUTCOME_CLEAN) {
         msstrict_audit(ctx, result, fired);
     }
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                  "MSS00118: body came in %" APR_SIZE_T_FMT " brigades, %"
+                  APR_SIZE_T_FMT " data buckets",
+                  ctx->brigades, ctx->buckets);
     /* the parser's memory goes now, not with the request */
     apr_pool_destroy(ctx->pool);
     ctx->pool = NULL;
@@ -806,6 +812,7 @@ static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     if (ctx->finished) {
         return ap_pass_brigade(f->next, bb);
     }
+    ctx->brigades++;
 
     /* Log mode: read every bucket on the side and pass the brigade on
      * unchanged.  A bucket that would block (a CGI pipe) first lets what
@@ -845,6 +852,7 @@ static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                           "MSS00117: reading the 207 body failed");
             return rv;
         }
+        ctx->buckets++;
         msstrict_feed(ctx, data, len);
     }
     return ap_pass_brigade(f->next, bb);
