@@ -429,21 +429,46 @@ static const char *msstrict_mode_name(int mode)
     }
 }
 
-/* Text from the request or the body, fit for one error-log line. */
+/* Text from the request or the body, fit for one error-log line: at most
+ * MSSTRICT_TEXT_CAP bytes, and every control character (CR, LF, ESC ...),
+ * DEL and non-ASCII byte written as \xHH, so that a body can never forge
+ * a log line or smuggle terminal escapes.  Quotes and backslashes are left
+ * alone: the core's hrefs and messages arrive already escaped, and doing
+ * it twice would only make them unreadable. */
 static const char *msstrict_log_text(apr_pool_t *p, const char *s)
 {
+    static const char hex[] = "0123456789abcdef";
     apr_size_t len;
+    apr_size_t use;
+    apr_size_t i;
+    apr_size_t o = 0;
+    char *out;
 
     if (s == NULL) {
         return "";
     }
     len = strlen(s);
-    if (len > MSSTRICT_TEXT_CAP) {
-        s = apr_pstrcat(p, apr_pstrmemdup(p, s, MSSTRICT_TEXT_CAP), "...", NULL);
+    use = len > MSSTRICT_TEXT_CAP ? MSSTRICT_TEXT_CAP : len;
+    out = apr_palloc(p, use * 4 + 4);
+    for (i = 0; i < use; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c >= 0x7f) {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+        else {
+            out[o++] = (char)c;
+        }
     }
-    /* quotes, backslashes, controls (CR, LF, ESC) and non-ASCII bytes
-     * become escapes: a body can never forge a log line */
-    return ap_escape_logitem(p, s);
+    if (use < len) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 static apr_status_t msstrict_report(void *baton, const mss_violation_t *v)
@@ -460,15 +485,15 @@ static apr_status_t msstrict_report(void *baton, const mss_violation_t *v)
     }
     if (ctx->logged < MSSTRICT_LOG_CAP && APLOG_R_IS_LEVEL(r, level)) {
         ctx->logged++;
-        /* "response 2 href /x at 13:14" or "document at 1:1" or, for
-         * header rules (no body position), "headers" */
+        /* "response 2 href /x at 13:14", "document at 1:1", or for
+         * header and whole-body rules (no position) "document" */
         const char *where =
             v->response > 0
                 ? apr_psprintf(p, "response %lu%s%s", v->response,
                                v->href != NULL ? " href " : "",
                                v->href != NULL ? msstrict_log_text(p, v->href)
                                                : "")
-                : (v->line > 0 ? "document" : "headers");
+                : "document";
         const char *at =
             v->line > 0 ? apr_psprintf(p, " at %lu:%lu", v->line, v->col) : "";
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# demo.sh CLI: the product's run command until the httpd module lands:
+# demo.sh CLI: "make -f Makefile.apxs demo-cli":
 # the msstrict CLI on two sample 207 bodies (a clean mod_dav_fs-style
 # PROPFIND and a broken DELETE answer), then the commands to try.
 set -u

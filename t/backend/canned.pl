@@ -47,7 +47,8 @@ if (open(my $h, '<', "$dir/$name.hdr")) {
 if ($q{gz}) {
     require IO::Compress::Gzip;
     my $gz;
-    IO::Compress::Gzip::gzip(\$body => \$gz) or die "gzip failed";
+    # a fixed header (no mtime), so that two fetches give the same bytes
+    IO::Compress::Gzip::gzip(\$body => \$gz, Minimal => 1) or die "gzip failed";
     $body = $gz;
     push @hdr, 'Content-Encoding: gzip';
 }

@@ -1,0 +1,77 @@
+# 05-litmus.t: litmus (the WebDAV server test suite, Debian package) runs
+# against mod_dav_fs twice: with the module off (/litmus-off/) and in Log
+# mode (/litmus-log/).  Every suite must give the same result for every
+# test: the module in Log mode changes nothing a DAV client can see.  The
+# Log run must also really have been checked (207s inspected).
+use strict;
+use warnings FATAL => 'all';
+use lib 't/lib';
+use Apache::Test qw(-withtestmore);
+use Test::More import => ['!plan'];
+use File::Temp qw(tempdir);
+use MssT qw(url mark audit_since);
+
+my $LITMUS = '/usr/bin/litmus';
+my $TIMEOUT = 300;    # seconds per litmus run
+
+# Run litmus on URL; returns (exit code, {suite => {test => result}},
+# {suite => summary}, raw output).
+sub litmus {
+    my ($u) = @_;
+    my $dir = tempdir(CLEANUP => 1);
+    my $out = '';
+    my $pid = open(my $fh, '-|');
+    die "fork: $!" unless defined $pid;
+    if (!$pid) {
+        chdir $dir or die "$dir: $!";
+        open(STDERR, '>&', \*STDOUT);
+        exec $LITMUS, $u or die "exec $LITMUS: $!";
+    }
+    eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        alarm $TIMEOUT;
+        local $/;
+        $out = <$fh> // '';
+        alarm 0;
+    };
+    kill 'KILL', $pid if $@;
+    close $fh;
+    my $rc = $? >> 8;
+    my (%res, %sum, $suite);
+    for my $l (split /\n/, $out) {
+        $l =~ s/\e\[[0-9;]*m//g;    # litmus colours its results on a tty
+        $l =~ s/.*\r//;            # and redraws the test line with CR
+        if ($l =~ /^-> running `([^']+)'/) { $suite = $1; next }
+        if ($l =~ /^<- summary for `([^']+)': (.*)$/) { $sum{$1} = $2; next }
+        if (defined $suite && $l =~ /^\s*\d+\.\s+(\S+?)\.*\s+(pass|FAIL|SKIPPED|WARNING)\b/) {
+            $res{$suite}{$1} = $2;
+        }
+    }
+    return ($rc, \%res, \%sum, $out);
+}
+
+plan tests => 6;
+
+ok(-x $LITMUS, "$LITMUS is installed (make -f Makefile.apxs test installs it)")
+    or BAIL_OUT('litmus is missing');
+
+my ($rc_off, $off, $sum_off, $out_off) = litmus(url('/litmus-off/'));
+my $m = mark();
+my ($rc_log, $log, $sum_log, $out_log) = litmus(url('/litmus-log/'));
+my @audit = audit_since($m);
+
+my @suites = sort keys %$off;
+ok(@suites >= 5 && (grep { $_ eq 'props' } @suites) && (grep { $_ eq 'locks' } @suites),
+    'litmus ran its suites with the module off: ' . join(' ', @suites))
+    or diag($out_off);
+my $ntests = 0;
+$ntests += keys %{ $off->{$_} } for @suites;
+ok($ntests > 50, "litmus ran $ntests tests with the module off");
+is_deeply($log, $off, 'Log mode: every litmus test has the same result as with the module off')
+    or diag("off:\n$out_off\nlog:\n$out_log");
+is($rc_log, $rc_off, 'Log mode: the same litmus exit code');
+ok(@audit > 0 && !(grep { $_->{mode} ne 'log' } @audit),
+    'Log mode: the 207s of the litmus run were checked (' . scalar(@audit)
+        . ' audit records)');
+diag("litmus summaries (module off / Log):");
+diag("  $_: $sum_off->{$_} / " . ($sum_log->{$_} // '?')) for sort keys %$sum_off;
