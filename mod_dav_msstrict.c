@@ -12,10 +12,15 @@
  *   Off      the filter is not inserted;
  *   Log      every bucket passes downstream unchanged and at once (zero
  *            copy); the parser reads the same bytes on the side.
- *   Rewrite, Reject
- *            need the streaming rewriter of the core, which this build
- *            does not have yet: the directive refuses them at start-up
- *            rather than pretend (README, "Modes").
+ *   Reject   the body is held (up to DAVMSStrictMaxBuffer); if a rule
+ *            set to reject fires, the client gets 502 (proxied) or 500
+ *            instead, and nothing of the body.  A body that outgrows the
+ *            buffer before any such rule fires is released and checked on
+ *            in Log mode ("could not enforce"); one that outgrows it after
+ *            is discarded as it comes, and rejected at its end.
+ *   Rewrite  needs the streaming rewriter of the core, which this build
+ *            does not have yet: the directive refuses it at start-up
+ *            rather than pretend.
  *
  * Fail open: a violation, a malformed body, a limit or an internal error
  * of the checker never changes the bytes the client receives or turns the
@@ -92,7 +97,7 @@ static void *msstrict_create_dir_conf(apr_pool_t *p, char *dir)
 }
 
 /* A child inherits every field it leaves unset. */
-#define MSSTRICT_MERGE(field, unset) \
+#define MSSTRICT_MERGE(field, unset)                                           \
     c->field = (add->field != (unset)) ? add->field : base->field
 
 static void *msstrict_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
@@ -143,19 +148,24 @@ static const char *msstrict_set_mode(cmd_parms *cmd, void *dv, const char *arg)
     else if (strcasecmp(arg, "Log") == 0) {
         c->mode = MSSTRICT_LOG;
     }
-    else if (strcasecmp(arg, "Rewrite") == 0 || strcasecmp(arg, "Reject") == 0) {
+    else if (strcasecmp(arg, "Reject") == 0) {
+        c->mode = MSSTRICT_REJECT;
+    }
+    else if (strcasecmp(arg, "Rewrite") == 0) {
         /* Refuse rather than silently run as Log: an admin who asks for
          * Rewrite must not believe bodies are being fixed. */
         return apr_psprintf(cmd->pool,
                             "%s %s: not available in this build of "
                             "mod_dav_msstrict " MSS_VERSION
                             " (the streaming rewriter is not built yet); "
-                            "use Off or Log",
+                            "use Off, Log or Reject",
                             cmd->cmd->name, arg);
     }
     else {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not Off, Log, Rewrite or "
-                            "Reject", cmd->cmd->name, arg);
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not Off, Log, Rewrite or "
+                            "Reject",
+                            cmd->cmd->name, arg);
     }
     return NULL;
 }
@@ -168,12 +178,16 @@ static const char *msstrict_set_rule(cmd_parms *cmd, void *dv, const char *id,
     mss_action_e a = mss_action_parse(action);
 
     if (ri == NULL) {
-        return apr_psprintf(cmd->pool, "%s: unknown rule id '%s' (msstrict "
-                            "--list-rules lists them)", cmd->cmd->name, id);
+        return apr_psprintf(cmd->pool,
+                            "%s: unknown rule id '%s' (msstrict "
+                            "--list-rules lists them)",
+                            cmd->cmd->name, id);
     }
     if (a == MSS_ACTION_DEFAULT) {
-        return apr_psprintf(cmd->pool, "%s %s: '%s' is not off, log, fix or "
-                            "reject", cmd->cmd->name, ri->id, action);
+        return apr_psprintf(cmd->pool,
+                            "%s %s: '%s' is not off, log, fix or "
+                            "reject",
+                            cmd->cmd->name, ri->id, action);
     }
     c->rule_action[ri->rule] = (unsigned char)a;
     return NULL;
@@ -231,7 +245,8 @@ static const char *msstrict_parse_bytes(cmd_parms *cmd, const char *arg,
         end++;
     }
     if (*end != '\0' || n <= 0 || n > (apr_int64_t)1024 * 1024 * 1024) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a byte count between "
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not a byte count between "
                             "1 and 1G (K and M suffixes allowed)",
                             cmd->cmd->name, arg);
     }
@@ -296,23 +311,24 @@ static const char *msstrict_set_audit_log(cmd_parms *cmd, void *dv,
 }
 
 static const command_rec msstrict_cmds[] = {
-    AP_INIT_TAKE1("DAVMSStrict", msstrict_set_mode, NULL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("DAVMSStrict", msstrict_set_mode, NULL,
+                  RSRC_CONF | ACCESS_CONF,
                   "Off | Log | Rewrite | Reject: check HTTP 207 bodies "
                   "against RFC 4918"),
     AP_INIT_TAKE2("DAVMSStrictRule", msstrict_set_rule, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "RULE-ID off|log|fix|reject: per-rule override"),
-    AP_INIT_RAW_ARGS("DAVMSStrictPropstatMethods", msstrict_set_propstat_methods,
-                     NULL, RSRC_CONF | ACCESS_CONF,
-                     "methods whose 207 may use DAV:propstat"),
+    AP_INIT_RAW_ARGS(
+        "DAVMSStrictPropstatMethods", msstrict_set_propstat_methods, NULL,
+        RSRC_CONF | ACCESS_CONF, "methods whose 207 may use DAV:propstat"),
     AP_INIT_TAKE1("DAVMSStrictMaxBuffer", msstrict_set_max_buffer, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "bytes held for header decisions and Reject (K, M)"),
     AP_INIT_RAW_ARGS("DAVMSStrictLimits", msstrict_set_limits, NULL,
                      RSRC_CONF | ACCESS_CONF,
                      "depth=N text=N response=N violations=N"),
-    AP_INIT_TAKE1("DAVMSStrictAuditLog", msstrict_set_audit_log, NULL, RSRC_CONF,
-                  "file or \"|program\" for the JSON audit log"),
+    AP_INIT_TAKE1("DAVMSStrictAuditLog", msstrict_set_audit_log, NULL,
+                  RSRC_CONF, "file or \"|program\" for the JSON audit log"),
     {NULL}};
 
 /* ---- audit log -------------------------------------------------------- */
@@ -343,8 +359,7 @@ static apr_status_t msstrict_open_audit(apr_pool_t *p, server_rec *s,
     /* unbuffered and O_APPEND: each record is one write() */
     rv = apr_file_open(out, path,
                        APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_APPEND,
-                       APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD,
-                       p);
+                       APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD, p);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      "MSS00103: DAVMSStrictAuditLog: cannot open %s", path);
@@ -383,7 +398,8 @@ static int msstrict_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             msstrict_srv_conf *oc =
                 ap_get_module_config(o->module_config, &dav_msstrict_module);
 
-            if (oc->audit != NULL && strcmp(oc->audit_path, c->audit_path) == 0) {
+            if (oc->audit != NULL
+                && strcmp(oc->audit_path, c->audit_path) == 0) {
                 c->audit = oc->audit;
                 break;
             }
@@ -415,6 +431,12 @@ typedef struct {
     apr_off_t bytes_out;
     apr_size_t brigades; /* filter calls with data, for the trace line */
     apr_size_t buckets;  /* data buckets read */
+    /* Reject */
+    apr_bucket_brigade *hold; /* the body so far, set aside */
+    apr_off_t max_buffer;
+    int discarding;      /* over the buffer with a reject pending: drop bytes */
+    int unenforced;      /* over the buffer first: carried on in Log mode */
+    apr_size_t rejected; /* reject-level violations, at the end */
 } msstrict_ctx;
 
 static const char *msstrict_mode_name(int mode)
@@ -477,6 +499,10 @@ static apr_status_t msstrict_report(void *baton, const mss_violation_t *v)
     request_rec *r = ctx->r;
     apr_pool_t *p = r->pool;
     int level = v->severity == MSS_SEV_INFO ? APLOG_INFO : APLOG_WARNING;
+    /* a reject that can no longer be enforced is only a log entry */
+    const char *action = ctx->unenforced && strcmp(v->action, "rejected") == 0
+                             ? "logged"
+                             : v->action;
 
     ctx->reported++;
     ctx->fired[v->rule->rule] = 1;
@@ -488,21 +514,23 @@ static apr_status_t msstrict_report(void *baton, const mss_violation_t *v)
         /* "response 2 href /x at 13:14", "document at 1:1", or for
          * header and whole-body rules (no position) "document" */
         const char *where =
-            v->response > 0
-                ? apr_psprintf(p, "response %lu%s%s", v->response,
-                               v->href != NULL ? " href " : "",
-                               v->href != NULL ? msstrict_log_text(p, v->href)
-                                               : "")
-                : "document";
+            v->response > 0 ? apr_psprintf(
+                p, "response %lu%s%s", v->response,
+                v->href != NULL ? " href " : "",
+                v->href != NULL ? msstrict_log_text(p, v->href) : "")
+                            : "document";
         const char *at =
             v->line > 0 ? apr_psprintf(p, " at %lu:%lu", v->line, v->col) : "";
 
         ap_log_rerror(APLOG_MARK, level, 0, r,
-                      "MSS00110: %s [%s; RFC %s] %s%s: %s (%s %s)", v->rule->id,
-                      mss_level_name(v->rule->level), v->rule->rfc, where, at,
-                      msstrict_log_text(p, v->message),
+                      "MSS00110: %s [%s; RFC %s] %s%s: %s (%s %s)%s",
+                      v->rule->id, mss_level_name(v->rule->level), v->rule->rfc,
+                      where, at, msstrict_log_text(p, v->message),
                       msstrict_log_text(p, r->method),
-                      msstrict_log_text(p, r->unparsed_uri));
+                      msstrict_log_text(p, r->unparsed_uri),
+                      strcmp(action, "logged") == 0
+                          ? ""
+                          : apr_pstrcat(p, " [", action, "]", NULL));
     }
     *(const char **)apr_array_push(ctx->records) = apr_psprintf(
         p,
@@ -512,7 +540,7 @@ static apr_status_t msstrict_report(void *baton, const mss_violation_t *v)
         mss_json_quote(p, mss_level_name(v->rule->level)),
         mss_json_quote(p, v->rule->rfc), v->response,
         mss_json_quote(p, v->href), v->line, v->col,
-        mss_json_quote(p, v->message), mss_json_quote(p, v->action));
+        mss_json_quote(p, v->message), mss_json_quote(p, action));
     return APR_SUCCESS;
 }
 
@@ -523,7 +551,8 @@ static const char *msstrict_fired_list(apr_pool_t *p, const msstrict_ctx *ctx)
 
     for (i = 0; i < MSS_RULE_COUNT; i++) {
         if (ctx->fired[i]) {
-            *(const char **)apr_array_push(ids) = mss_rule_info((mss_rule_e)i)->id;
+            *(const char **)apr_array_push(ids) =
+                mss_rule_info((mss_rule_e)i)->id;
         }
     }
     return apr_array_pstrcat(p, ids, ',');
@@ -561,8 +590,8 @@ static void msstrict_audit(msstrict_ctx *ctx, const char *result,
         p,
         "{\"time\":%s,\"request_id\":%s,\"client\":%s,\"vhost\":%s,"
         "\"method\":%s,\"uri\":%s,\"depth\":%s,\"proxied\":%s,\"mode\":%s,"
-        "\"result\":%s,\"bytes_in\":%" APR_OFF_T_FMT ",\"bytes_out\":%" APR_OFF_T_FMT
-        ",\"violations\":[%s]}\n",
+        "\"result\":%s,\"bytes_in\":%" APR_OFF_T_FMT
+        ",\"bytes_out\":%" APR_OFF_T_FMT ",\"violations\":[%s]}\n",
         mss_json_quote(p, ts), mss_json_quote(p, rid),
         mss_json_quote(p, r->useragent_ip),
         mss_json_quote(p, r->server->server_hostname),
@@ -578,6 +607,13 @@ static void msstrict_audit(msstrict_ctx *ctx, const char *result,
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       "MSS00120: DAVMSStrictAuditLog: write failed");
     }
+}
+
+/* design.md 1: 502 Bad Gateway when a back-end produced the body, else 500 */
+static int msstrict_reject_status(const request_rec *r)
+{
+    return r->proxyreq != PROXYREQ_NONE ? HTTP_BAD_GATEWAY
+                                        : HTTP_INTERNAL_SERVER_ERROR;
 }
 
 /* End of body: whole-body checks, the summary line, notes and audit. */
@@ -600,8 +636,13 @@ static void msstrict_finish(msstrict_ctx *ctx)
             ctx->stopped = 1;
         }
     }
+    ctx->rejected = res.rejected;
     if (ctx->stopped) {
         result = "skipped";
+    }
+    else if (ctx->mode == MSSTRICT_REJECT && res.rejected > 0) {
+        result = "rejected";
+        ctx->bytes_out = 0;
     }
     else {
         result = mss_outcome_name(res.outcome);
@@ -620,18 +661,20 @@ static void msstrict_finish(msstrict_ctx *ctx)
     }
     else if (!ctx->stopped) {
         int level = ctx->any_warn || res.outcome != MSS_OUTCOME_VIOLATIONS
+                            || res.rejected > 0
                         ? APLOG_WARNING
                         : APLOG_INFO;
 
         ap_log_rerror(
             APLOG_MARK, level, 0, r,
-            "MSS00112: 207 %s: %" APR_SIZE_T_FMT " violation(s) [%s]%s in %"
-            APR_SIZE_T_FMT " responses, %" APR_OFF_T_FMT " bytes%s%s, mode %s "
-            "(%s %s)",
+            "MSS00112: 207 %s: %" APR_SIZE_T_FMT
+            " violation(s) [%s]%s in %" APR_SIZE_T_FMT
+            " responses, %" APR_OFF_T_FMT " bytes%s%s%s, "
+            "mode %s (%s %s)",
             result, res.violations, fired,
-            res.suppressed > 0 ? apr_psprintf(r->pool, " (%" APR_SIZE_T_FMT
-                                              " over the violations limit)",
-                                              res.suppressed)
+            res.suppressed > 0 ? apr_psprintf(
+                r->pool, " (%" APR_SIZE_T_FMT " over the violations limit)",
+                res.suppressed)
                                : "",
             res.responses, ctx->bytes_in,
             res.outcome == MSS_OUTCOME_MALFORMED
@@ -640,19 +683,25 @@ static void msstrict_finish(msstrict_ctx *ctx)
                                res.stop_line, res.stop_col)
                 : "",
             ctx->logged < ctx->reported
-                ? apr_psprintf(r->pool, ", %" APR_SIZE_T_FMT
+                ? apr_psprintf(r->pool,
+                               ", %" APR_SIZE_T_FMT
                                " not in the error log (see the audit log)",
                                ctx->reported - ctx->logged)
                 : "",
-            msstrict_mode_name(ctx->mode), msstrict_log_text(r->pool, r->method),
+            strcmp(result, "rejected") == 0 ? apr_psprintf(
+                r->pool, "; the client gets %d and none of the body",
+                msstrict_reject_status(r))
+                                            : "",
+            msstrict_mode_name(ctx->mode),
+            msstrict_log_text(r->pool, r->method),
             msstrict_log_text(r->pool, r->unparsed_uri));
     }
     if (ctx->stopped || res.outcome != MSS_OUTCOME_CLEAN) {
         msstrict_audit(ctx, result, fired);
     }
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
-                  "MSS00118: body came in %" APR_SIZE_T_FMT " brigades, %"
-                  APR_SIZE_T_FMT " data buckets",
+                  "MSS00118: body came in %" APR_SIZE_T_FMT
+                  " brigades, %" APR_SIZE_T_FMT " data buckets",
                   ctx->brigades, ctx->buckets);
     /* the parser's memory goes now, not with the request */
     apr_pool_destroy(ctx->pool);
@@ -716,8 +765,8 @@ static void msstrict_options(const msstrict_dir_conf *c, int mode,
 /* The response headers as the client will see them. */
 static apr_table_t *msstrict_resp_headers(request_rec *r)
 {
-    apr_table_t *t = apr_table_overlay(r->pool, r->err_headers_out,
-                                       r->headers_out);
+    apr_table_t *t =
+        apr_table_overlay(r->pool, r->err_headers_out, r->headers_out);
 
     /* r->content_type becomes the header only in the HTTP header filter */
     if (r->content_type != NULL) {
@@ -754,7 +803,8 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
     why = msstrict_skip_reason(r);
     if (why != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "MSS00113: 207 not inspected (%s); passed unchanged", why);
+                      "MSS00113: 207 not inspected (%s); passed unchanged",
+                      why);
         apr_table_setn(r->notes, "msstrict-result", "skipped");
         return APR_SUCCESS;
     }
@@ -763,6 +813,8 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
     ctx->r = r;
     ctx->mode = mode;
     ctx->records = apr_array_make(r->pool, 8, sizeof(const char *));
+    ctx->max_buffer =
+        c->max_buffer > 0 ? c->max_buffer : MSSTRICT_DEFAULT_MAX_BUFFER;
     msstrict_options(c, mode, &opts);
 
     memset(&req, 0, sizeof(req));
@@ -791,8 +843,7 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
     }
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "MSS00115: inspecting 207 in %s mode%s",
-                  msstrict_mode_name(mode),
-                  req.proxied ? " (proxied)" : "");
+                  msstrict_mode_name(mode), req.proxied ? " (proxied)" : "");
     *out = ctx;
     return APR_SUCCESS;
 }
@@ -817,32 +868,16 @@ static void msstrict_feed(msstrict_ctx *ctx, const char *data, apr_size_t len)
     }
 }
 
-static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+/* Log mode: read every bucket on the side and pass the brigade on
+ * unchanged.  A bucket that would block (a CGI pipe) first lets what is
+ * already here go to the client with a FLUSH, so the client sees bytes as
+ * soon as it would without the module. */
+static apr_status_t msstrict_pass(ap_filter_t *f, msstrict_ctx *ctx,
+                                  apr_bucket_brigade *bb)
 {
-    msstrict_ctx *ctx = f->ctx;
     apr_bucket *e;
     apr_status_t rv;
 
-    if (APR_BRIGADE_EMPTY(bb)) {
-        return APR_SUCCESS;
-    }
-    if (ctx == NULL) {
-        rv = msstrict_start(f, &ctx);
-        if (rv != APR_SUCCESS || ctx == NULL) {
-            ap_remove_output_filter(f);
-            return ap_pass_brigade(f->next, bb);
-        }
-        f->ctx = ctx;
-    }
-    if (ctx->finished) {
-        return ap_pass_brigade(f->next, bb);
-    }
-    ctx->brigades++;
-
-    /* Log mode: read every bucket on the side and pass the brigade on
-     * unchanged.  A bucket that would block (a CGI pipe) first lets what
-     * is already here go to the client with a FLUSH, so the client sees
-     * bytes as soon as it would without the module. */
     for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb);
          e = APR_BUCKET_NEXT(e)) {
         const char *data;
@@ -852,7 +887,7 @@ static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             msstrict_finish(ctx);
             break;
         }
-        if (APR_BUCKET_IS_FLUSH(e) || APR_BUCKET_IS_METADATA(e)) {
+        if (APR_BUCKET_IS_METADATA(e)) {
             /* FLUSH and other metadata go downstream where they are */
             continue;
         }
@@ -881,6 +916,150 @@ static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         msstrict_feed(ctx, data, len);
     }
     return ap_pass_brigade(f->next, bb);
+}
+
+/* Reject: answer 502/500 in place of the held body.  The filter leaves the
+ * chain first, so that the error document httpd generates (ap_die, through
+ * the HTTP header filter's error bucket) does not come through it. */
+static apr_status_t msstrict_reject(ap_filter_t *f, msstrict_ctx *ctx)
+{
+    request_rec *r = f->r;
+    apr_bucket_brigade *bb;
+
+    if (ctx->hold != NULL) {
+        apr_brigade_cleanup(ctx->hold);
+    }
+    ap_remove_output_filter(f);
+    bb = apr_brigade_create(r->pool, f->c->bucket_alloc);
+    APR_BRIGADE_INSERT_TAIL(
+        bb, ap_bucket_error_create(msstrict_reject_status(r), NULL, r->pool,
+                                   f->c->bucket_alloc));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(f->c->bucket_alloc));
+    return ap_pass_brigade(f->next, bb);
+}
+
+/* Reject mode: hold the body until its end (or DAVMSStrictMaxBuffer),
+ * then pass it or reject it.  Nothing reaches the client before the
+ * decision, so a rejection never follows a partial body. */
+static apr_status_t msstrict_hold(ap_filter_t *f, msstrict_ctx *ctx,
+                                  apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    apr_bucket *e;
+    apr_status_t rv;
+    int eos = 0;
+
+    for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb);
+         e = APR_BUCKET_NEXT(e)) {
+        const char *data;
+        apr_size_t len;
+
+        if (APR_BUCKET_IS_EOS(e)) {
+            eos = 1;
+            break;
+        }
+        if (APR_BUCKET_IS_METADATA(e)) {
+            continue;
+        }
+        /* holding anyway: a blocking read costs the client nothing */
+        rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                          "MSS00117: reading the 207 body failed");
+            return rv;
+        }
+        ctx->buckets++;
+        msstrict_feed(ctx, data, len);
+    }
+    if (eos) {
+        /* the EOS goes out last, after the decision */
+        apr_bucket *rest = APR_BRIGADE_LAST(bb);
+
+        while (rest != e) {
+            apr_bucket *prev = APR_BUCKET_PREV(rest);
+
+            apr_bucket_delete(rest);
+            rest = prev;
+        }
+        apr_bucket_delete(e);
+    }
+    if (ctx->discarding) {
+        apr_brigade_cleanup(bb);
+    }
+    else {
+        rv = ap_save_brigade(f, &ctx->hold, &bb, r->pool);
+        apr_brigade_cleanup(bb);
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                          "MSS00122: cannot hold the 207 body");
+            return rv;
+        }
+    }
+    if (eos) {
+        msstrict_finish(ctx);
+        if (!ctx->stopped && ctx->rejected > 0) {
+            return msstrict_reject(f, ctx);
+        }
+        if (ctx->hold == NULL) {
+            ctx->hold = apr_brigade_create(r->pool, f->c->bucket_alloc);
+        }
+        APR_BRIGADE_INSERT_TAIL(ctx->hold,
+                                apr_bucket_eos_create(f->c->bucket_alloc));
+        return ap_pass_brigade(f->next, ctx->hold);
+    }
+    if (!ctx->discarding && ctx->bytes_in > ctx->max_buffer) {
+        if (!ctx->stopped && mss_validator_rejected(ctx->v) > 0) {
+            /* the verdict is in and nothing was sent: hold no more */
+            ctx->discarding = 1;
+            apr_brigade_cleanup(ctx->hold);
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          "MSS00123: 207 over DAVMSStrictMaxBuffer with a "
+                          "reject pending: discarding the rest");
+            return APR_SUCCESS;
+        }
+        /* design.md 1: the module cannot reject any more; it carries on
+         * (in Log mode: this build has no Rewrite) and says so */
+        ap_log_rerror(
+            APLOG_MARK, APLOG_WARNING, 0, r,
+            "MSS00119: 207 body over DAVMSStrictMaxBuffer (%" APR_OFF_T_FMT
+            " bytes) before any reject-level "
+            "violation: Reject cannot be enforced, the body goes "
+            "on in Log mode (%s %s)",
+            ctx->max_buffer, msstrict_log_text(r->pool, r->method),
+            msstrict_log_text(r->pool, r->unparsed_uri));
+        ctx->unenforced = 1;
+        ctx->mode = MSSTRICT_LOG;
+        rv = ap_pass_brigade(f->next, ctx->hold);
+        apr_brigade_cleanup(ctx->hold);
+        return rv;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    msstrict_ctx *ctx = f->ctx;
+    apr_status_t rv;
+
+    if (APR_BRIGADE_EMPTY(bb)) {
+        return APR_SUCCESS;
+    }
+    if (ctx == NULL) {
+        rv = msstrict_start(f, &ctx);
+        if (rv != APR_SUCCESS || ctx == NULL) {
+            ap_remove_output_filter(f);
+            return ap_pass_brigade(f->next, bb);
+        }
+        f->ctx = ctx;
+    }
+    if (ctx->finished) {
+        return ap_pass_brigade(f->next, bb);
+    }
+    ctx->brigades++;
+    if (ctx->mode == MSSTRICT_REJECT) {
+        return msstrict_hold(f, ctx, bb);
+    }
+    return msstrict_pass(f, ctx, bb);
 }
 
 /* ---- hooks ------------------------------------------------------------ */

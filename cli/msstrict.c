@@ -27,6 +27,7 @@
 #define EXIT_CLEAN 0
 #define EXIT_VIOLATIONS 1
 #define EXIT_USAGE 2
+#define EXIT_REJECTED 3
 
 typedef struct {
     int json;
@@ -58,8 +59,13 @@ static void usage(FILE *f)
         "  --scheme S         http (default) or https\n"
         "  --propstat-methods LIST  methods whose 207 may use propstat\n"
         "                     (default \"PROPFIND PROPPATCH REPORT SEARCH\")\n"
-        "  --mode M           log (default); rewrite and reject are not\n"
-        "                     in this build yet\n"
+        "  --mode M           log (default) or reject: a violation of a\n"
+        "                     rule set to reject (--rule ID=reject) exits\n"
+        "                     3 and writes no body; rewrite is not in this\n"
+        "                     build yet\n"
+        "  -o OUT             reject mode: where the body goes when it is\n"
+        "                     not rejected (- = stdout, the report then\n"
+        "                     goes to stderr)\n"
         "  --rule ID=ACTION   per-rule override: off, log, fix, reject\n"
         "  --limits SPEC      depth=N text=N response=N violations=N\n"
         "  --status CODE      the response's HTTP status (default 207; 409\n"
@@ -176,6 +182,58 @@ static int add_header(apr_table_t *t, apr_pool_t *p, const char *arg)
     return 1;
 }
 
+/* The body held in reject mode (grown by doubling, from the pool). */
+typedef struct {
+    char *buf;
+    apr_size_t len;
+    apr_size_t cap;
+    int on;
+} hold_t;
+
+static apr_status_t hold_add(hold_t *h, apr_pool_t *p, const char *data,
+                             apr_size_t n)
+{
+    if (h->len + n > h->cap) {
+        apr_size_t cap = h->cap > 0 ? h->cap : 65536;
+        char *nb;
+
+        while (cap < h->len + n) {
+            cap *= 2;
+        }
+        nb = apr_palloc(p, cap);
+        if (nb == NULL) {
+            return APR_ENOMEM;
+        }
+        if (h->len > 0) {
+            memcpy(nb, h->buf, h->len);
+        }
+        h->buf = nb;
+        h->cap = cap;
+    }
+    memcpy(h->buf + h->len, data, n);
+    h->len += n;
+    return APR_SUCCESS;
+}
+
+/* Write the held body to OUT ("-" = stdout); 0 on success. */
+static int write_body(const char *out, const char *data, apr_size_t len)
+{
+    FILE *f = strcmp(out, "-") == 0 ? stdout : fopen(out, "wb");
+
+    if (f == NULL) {
+        fprintf(stderr, "msstrict: cannot write %s: %s\n", out,
+                strerror(errno));
+        return -1;
+    }
+    if ((len > 0 && fwrite(data, 1, len, f) != len)
+        || (f == stdout ? fflush(f) : fclose(f)) != 0) {
+        fprintf(stderr, "msstrict: cannot write %s: %s\n", out,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int fail_usage(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
@@ -213,6 +271,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     cli_t cli;
     const char *file = "-";
     const char *out = NULL;
+    hold_t held = {NULL, 0, 0, 0}; /* reject mode with -o: the body */
     int list = 0;
     int c;
     FILE *in;
@@ -284,10 +343,13 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             if (strcasecmp(optarg, "log") == 0) {
                 opts.mode = MSS_MODE_LOG;
             }
-            else if (strcasecmp(optarg, "rewrite") == 0
-                     || strcasecmp(optarg, "reject") == 0) {
+            else if (strcasecmp(optarg, "reject") == 0) {
+                opts.mode = MSS_MODE_REJECT;
+            }
+            else if (strcasecmp(optarg, "rewrite") == 0) {
                 return fail_usage("--mode %s is not implemented in this "
-                                  "build (detection only)",
+                                  "build (the streaming rewriter is not "
+                                  "built yet)",
                                   optarg);
             }
             else {
@@ -380,8 +442,10 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         return fail_usage("one body at a time (extra argument '%s')",
                           argv[optind]);
     }
-    if (out != NULL) {
-        return fail_usage("-o %s needs --mode rewrite", out);
+    if (out != NULL && opts.mode != MSS_MODE_REJECT) {
+        return fail_usage("-o %s needs --mode reject (or rewrite, which "
+                          "this build does not have)",
+                          out);
     }
 
     if (strcmp(file, "-") == 0) {
@@ -397,11 +461,20 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         }
         cli.name = file;
     }
-    cli.out = stdout;
+    /* with -o - the body owns stdout and the report goes to stderr */
+    cli.out = out != NULL && strcmp(out, "-") == 0 ? stderr : stdout;
+    if (out != NULL) {
+        /* Reject holds the whole body: nothing is written unless it
+         * passes (the module holds up to DAVMSStrictMaxBuffer) */
+        held.on = 1;
+    }
 
     rv = mss_validator_create(&v, pool, &opts, &req, report, &cli);
     while (rv == APR_SUCCESS && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
         rv = mss_validator_feed(v, buf, n);
+        if (held.on && rv == APR_SUCCESS) {
+            rv = hold_add(&held, pool, buf, n);
+        }
     }
     if (ferror(in)) {
         fprintf(stderr, "msstrict: error reading %s: %s\n", cli.name,
@@ -417,16 +490,25 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     if (rv == APR_SUCCESS) {
         rv = mss_validator_finish(v, &res);
     }
-    if (fflush(stdout) != 0 || rv != APR_SUCCESS) {
+    if (fflush(cli.out) != 0 || rv != APR_SUCCESS) {
         fprintf(stderr, "msstrict: cannot write the report\n");
+        return EXIT_USAGE;
+    }
+    if (held.on && res.rejected == 0
+        && write_body(out, held.buf, held.len) != 0) {
         return EXIT_USAGE;
     }
     fprintf(stderr,
             "msstrict: %s: result=%s violations=%" APR_SIZE_T_FMT
             " suppressed=%" APR_SIZE_T_FMT " responses=%" APR_SIZE_T_FMT
-            " bytes=%" APR_OFF_T_FMT "\n",
-            cli.name, mss_outcome_name(res.outcome), res.violations,
-            res.suppressed, res.responses, res.bytes);
+            " bytes=%" APR_OFF_T_FMT "%s\n",
+            cli.name,
+            res.rejected > 0 ? "rejected" : mss_outcome_name(res.outcome),
+            res.violations, res.suppressed, res.responses, res.bytes,
+            res.rejected > 0 ? " (no body written)" : "");
+    if (res.rejected > 0) {
+        return EXIT_REJECTED;
+    }
     return res.violations > 0 ? EXIT_VIOLATIONS : EXIT_CLEAN;
 }
 

@@ -146,6 +146,8 @@ typedef struct {
     mss_outcome_e outcome;
     apr_size_t violations;   /* all found, including suppressed ones */
     apr_size_t suppressed;   /* found but not reported (max_violations) */
+    apr_size_t rejected;     /* Reject mode: violations of rules set to
+                              * reject (reported with action "rejected") */
     apr_size_t responses;    /* top-level DAV:response elements seen */
     apr_off_t bytes;         /* body bytes fed */
     unsigned long stop_line; /* where checking stopped (MALFORMED/...) */
@@ -227,6 +229,13 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
  * @return APR_SUCCESS, APR_ENOMEM, or the report callback's error
  */
 apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res);
+
+/**
+ * @brief Reject mode: how many violations of rules set to reject were
+ * found so far, reported or not.  Lets a caller that holds the body decide
+ * before the end (DAVMSStrictMaxBuffer).
+ */
+apr_size_t mss_validator_rejected(const mss_validator_t *v);
 
 #ifdef __cplusplus
 }

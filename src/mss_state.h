@@ -220,6 +220,7 @@ struct mss_validator_t {
     apr_size_t violations;
     apr_size_t reported;
     apr_size_t suppressed;
+    apr_size_t rejected; /* violations of reject-level rules (Reject) */
     int finished;
 };
 

@@ -386,7 +386,15 @@ static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
     mss_violation_t rec;
     apr_status_t rv;
 
+    /* Reject mode: a rule set to reject decides the body's fate, whether
+     * or not its report fits under the violations limit */
+    int rejects = v->opts.mode == MSS_MODE_REJECT
+                  && v->opts.rule_action[rule] == MSS_ACTION_REJECT;
+
     v->violations++;
+    if (rejects) {
+        v->rejected++;
+    }
     if (v->reported >= v->opts.max_violations) {
         v->suppressed++;
         return;
@@ -400,7 +408,7 @@ static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
     rec.line = line;
     rec.col = col;
     rec.message = msg;
-    rec.action = "logged";
+    rec.action = rejects ? "rejected" : "logged";
     rv = v->report(v->baton, &rec);
     if (rv != APR_SUCCESS && v->cb_status == APR_SUCCESS) {
         v->cb_status = rv;
@@ -1902,6 +1910,11 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
     return v->cb_status;
 }
 
+apr_size_t mss_validator_rejected(const mss_validator_t *v)
+{
+    return v->rejected;
+}
+
 apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
 {
     if (!v->finished) {
@@ -1949,6 +1962,7 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
         memset(res, 0, sizeof(*res));
         res->violations = v->violations;
         res->suppressed = v->suppressed;
+        res->rejected = v->rejected;
         res->responses = v->responses;
         res->bytes = v->bytes;
         res->stop_line = v->stop_line;

@@ -200,6 +200,30 @@ is($rc, 2, 'bad header: exit 2');
 ($rc, $out, $err) = run_cli('--mode', 'rewrite', $clean);
 is($rc, 2, '--mode rewrite is refused in this build: exit 2');
 like($err, qr/not implemented/, '... and says so');
+# ---- reject mode (exit 3, no body) --------------------------------------
+($rc, $out, $err) = run_cli('--mode', 'reject', '--rule', 'MS-STATUS-SYNTAX=reject',
+                            '-u', '/c/', '-d', '1', '-o', "$dir/out.xml", $bad);
+is($rc, 3, 'reject: a rule set to reject fires: exit 3');
+like($out, qr/MS-STATUS-SYNTAX .*\(rejected\)$/m, 'reject: the action is "rejected"');
+ok(!-e "$dir/out.xml", 'reject: no body is written');
+like($err, qr/result=rejected .*\(no body written\)/, 'reject: the summary says so');
+($rc, $out, $err) = run_cli('--mode', 'reject', '-u', '/c/', '-d', '1',
+                            '-o', "$dir/out2.xml", $bad);
+is($rc, 1, 'reject mode, no rule set to reject: exit 1 (violations)');
+is(slurp("$dir/out2.xml"), slurp($bad), 'reject mode: a body that passes is written unchanged');
+like($out, qr/\(logged\)$/m, 'reject mode: other rules are logged');
+($rc, $out, $err) = run_cli('--mode', 'reject', '--rule', 'MS-STATUS-SYNTAX=reject',
+                            '-u', '/c/', '-d', '1', '-o', "$dir/out3.xml", $clean);
+is($rc, 0, 'reject mode, clean body: exit 0');
+is(slurp("$dir/out3.xml"), slurp($clean), 'reject mode, clean body: written unchanged');
+($rc, $out, $err) = run_cli('--mode', 'reject', '--rule', 'MS-STATUS-SYNTAX=reject',
+                            '--json', '-u', '/c/', '-d', '1', '-o', '-', $bad);
+is($rc, 3, 'reject with -o -: exit 3');
+is($out, '', 'reject with -o -: nothing on stdout');
+like($err, qr/"action":"rejected"/, 'reject with -o -: the JSON report goes to stderr');
+($rc, $out, $err) = run_cli('-o', "$dir/x.xml", $clean);
+is($rc, 2, '-o without reject: exit 2');
+
 ($rc, $out) = run_cli('--rule', 'MS-STATUS-SYNTAX=off', '-u', '/c/', '-d', '1',
                       $bad);
 is($rc, 0, '--rule ID=off silences the rule: exit 0');
