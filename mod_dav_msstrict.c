@@ -637,7 +637,22 @@ static void msstrict_finish(msstrict_ctx *ctx)
         }
     }
     ctx->rejected = res.rejected;
-    if (ctx->stopped) {
+    if (ctx->discarding) {
+        /* Reject: the verdict came before the buffer filled, and stands
+         * even if the checker failed later */
+        result = "rejected";
+        ctx->bytes_out = 0;
+        if (ctx->stopped) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "MSS00112: 207 rejected on a verdict reached "
+                          "before the checker failed; the client gets %d "
+                          "and none of the body (%s %s)",
+                          msstrict_reject_status(r),
+                          msstrict_log_text(r->pool, r->method),
+                          msstrict_log_text(r->pool, r->unparsed_uri));
+        }
+    }
+    else if (ctx->stopped) {
         result = "skipped";
     }
     else if (ctx->mode == MSSTRICT_REJECT && res.rejected > 0) {
@@ -816,6 +831,17 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
     ctx->max_buffer =
         c->max_buffer > 0 ? c->max_buffer : MSSTRICT_DEFAULT_MAX_BUFFER;
     msstrict_options(c, mode, &opts);
+    {
+        /* test hook (README, "Fault injection"): SetEnv
+         * MSSTRICT_TEST_FAIL_AFTER N makes the checker fail after N body
+         * bytes, as an allocation failure would */
+        const char *fa =
+            apr_table_get(r->subprocess_env, "MSSTRICT_TEST_FAIL_AFTER");
+
+        if (fa != NULL) {
+            opts.fail_after = apr_atoi64(fa);
+        }
+    }
 
     memset(&req, 0, sizeof(req));
     req.method = r->method;
@@ -997,7 +1023,10 @@ static apr_status_t msstrict_hold(ap_filter_t *f, msstrict_ctx *ctx,
     }
     if (eos) {
         msstrict_finish(ctx);
-        if (!ctx->stopped && ctx->rejected > 0) {
+        /* discarding means the verdict was in before the buffer filled:
+         * it stands even if the checker failed afterwards (what was held
+         * is gone, so passing is no longer an option) */
+        if (ctx->discarding || (!ctx->stopped && ctx->rejected > 0)) {
             return msstrict_reject(f, ctx);
         }
         if (ctx->hold == NULL) {

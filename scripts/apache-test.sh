@@ -35,7 +35,7 @@ mkdir -p "$work/t/htdocs/dav" "$work/t/htdocs/litmus-off" "$work/t/htdocs/litmus
 
 # the modules the suite needs (log_config is built into Debian's httpd)
 {
-    for m in mpm_event authz_core authz_host mime alias dir cgid include \
+    for m in mpm_event authz_core authz_host mime alias dir cgid include env \
              dav dav_fs proxy proxy_http bucketeer deflate filter headers \
              unique_id; do
         echo "LoadModule ${m}_module $MODS/mod_$m.so"

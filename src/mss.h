@@ -132,6 +132,10 @@ typedef struct {
     apr_size_t max_text;
     apr_size_t max_response;
     apr_size_t max_violations;
+    /* Test hook (fault injection): when non-zero, the feed that takes the
+     * body past this many bytes fails with APR_ENOMEM, as an allocation
+     * failure inside the checker would.  0 (the default) = off. */
+    apr_off_t fail_after;
 } mss_options_t;
 
 /** How a body ended up. */

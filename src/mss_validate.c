@@ -1886,6 +1886,14 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
     if (len == 0 || v->finished) {
         return v->cb_status;
     }
+    if (v->opts.fail_after > 0
+        && v->bytes + (apr_off_t)len > v->opts.fail_after) {
+        /* the fault-injection hook (mss.h): behave as an allocation
+         * failure, and stay failed */
+        v->cb_status = APR_ENOMEM;
+        mss_xml_stop(v->xml);
+        return v->cb_status;
+    }
     body_start(v, 1);
     /* the first bytes, for the byte order mark (RFC 7303 3.2) */
     while (v->nhead < sizeof(v->head)

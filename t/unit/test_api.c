@@ -231,6 +231,40 @@ int main(int argc, char **argv)
         }
     }
 
+    /* the fault-injection hook: the feed past fail_after bytes fails with
+     * APR_ENOMEM, later feeds and finish keep failing, and nothing before
+     * the fault is lost from the report */
+    {
+        mss_options_t fo;
+        mss_request_t req;
+        mss_validator_t *v = NULL;
+        mss_result_t fres;
+        counter_t fc = {0, 0};
+        const char *body = body_with(p, 3);
+        apr_size_t half = strlen(body) / 2;
+        apr_status_t r1;
+        apr_status_t r2;
+        apr_status_t r3;
+        apr_status_t r4;
+
+        mss_options_init(&fo);
+        fo.fail_after = (apr_off_t)half + 1;
+        memset(&req, 0, sizeof(req));
+        req.method = "REPORT";
+        req.uri = "/c/";
+        r1 = mss_validator_create(&v, p, &fo, &req, count, &fc);
+        r2 = mss_validator_feed(v, body, half);
+        r3 = mss_validator_feed(v, body + half, strlen(body) - half);
+        r4 = mss_validator_finish(v, &fres);
+        ok(r1 == APR_SUCCESS && r2 == APR_SUCCESS,
+           "fail_after: bytes before the fault are checked");
+        ok(r3 == APR_ENOMEM && r4 == APR_ENOMEM,
+           "fail_after: the feed past it fails with APR_ENOMEM, so does "
+           "finish");
+        ok(fc.n >= 1 && fc.n < 3,
+           "fail_after: responses before the fault were reported (%d)", fc.n);
+    }
+
     apr_pool_destroy(p);
     apr_terminate();
     return done();
