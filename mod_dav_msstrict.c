@@ -724,6 +724,25 @@ static void msstrict_finish(msstrict_ctx *ctx)
     ctx->v = NULL;
 }
 
+/* Request pool (pre-)cleanup: a 207 whose end-of-stream never came (the
+ * client went away, or a back-end broke off without httpd closing the
+ * response) is said to be unchecked rather than silently dropped. */
+static apr_status_t msstrict_cleanup(void *data)
+{
+    msstrict_ctx *ctx = data;
+
+    if (!ctx->finished) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ctx->r,
+                      "MSS00124: 207 ended without its end-of-stream after "
+                      "%" APR_OFF_T_FMT " bytes (the connection went away); "
+                      "checking incomplete (%s %s)",
+                      ctx->bytes_in,
+                      msstrict_log_text(ctx->r->pool, ctx->r->method),
+                      msstrict_log_text(ctx->r->pool, ctx->r->unparsed_uri));
+    }
+    return APR_SUCCESS;
+}
+
 /* Why a 207 is not inspected, or NULL when it is. */
 static const char *msstrict_skip_reason(request_rec *r)
 {
@@ -867,6 +886,7 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
         apr_table_setn(r->notes, "msstrict-result", "skipped");
         return APR_SUCCESS;
     }
+    apr_pool_pre_cleanup_register(r->pool, ctx, msstrict_cleanup);
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "MSS00115: inspecting 207 in %s mode%s",
                   msstrict_mode_name(mode), req.proxied ? " (proxied)" : "");

@@ -205,6 +205,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                      int nb_defaulted, const xmlChar **attributes)
 {
     mss_xml_t *x = X(ctx);
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    const xmlChar *cur = ctxt->input != NULL ? ctxt->input->cur : NULL;
 
     (void)prefix;
     (void)nb_namespaces;
@@ -212,6 +214,13 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     (void)nb_defaulted;
     (void)attributes;
     if (x->stopped) {
+        return;
+    }
+    /* A complete start tag leaves the parser at its ">" or "/>".  When the
+     * body ends inside a tag ("<D:re"), libxml2 still reports the element
+     * before its well-formedness error: that phantom element is not
+     * checked (the error that follows stops checking). */
+    if (cur == NULL || !(cur[0] == '>' || (cur[0] == '/' && cur[1] == '>'))) {
         return;
     }
     x->depth++;

@@ -10,6 +10,10 @@
 #             there and drops the marker)
 #   stall=S   send the first half, flush, sleep S seconds, send the rest
 #   gz=1      gzip the body and say Content-Encoding: gzip
+#   lie=1     announce the body's Content-Length, send half of it
+#             (a back-end that dies mid-body)
+# NAME gen-CASE serves a case of the hostile-input matrix
+# (t/lib/MssHostile.pm; query port=N and file=PATH for the entity cases).
 # "@BASE@" in a body becomes the front-end path of the request, which the
 # test sends as X-Mss-Base (default /bad/NAME), so that hrefs lie where a
 # real server would put them.
@@ -26,23 +30,42 @@ my %q = map { my ($k, $v) = split /=/, $_, 2; ($k => $v // '') }
 
 binmode STDOUT;
 $| = 1;
-if ($name !~ /^[A-Za-z0-9._-]+$/ || !-f "$dir/$name.xml") {
+my ($body, @hdr);
+my $base = $ENV{HTTP_X_MSS_BASE} // "/bad/$name";
+$base =~ s/[^\x21-\x7e]//g;    # header text into a body: printable only
+if ($name =~ /^gen-([a-z0-9-]+)$/) {
+    # the hostile-input matrix (t/lib/MssHostile.pm), generated per request
+    my $c = eval {
+        require lib;
+        lib->import(dirname($0) . '/../lib');
+        require MssHostile;
+        MssHostile::case($1, base => $base, port => $q{port} // 9,
+            file => $q{file} // '/etc/passwd');
+    };
+    if (!$c) {
+        print "Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\n",
+            "no generated case '$name'\n";
+        exit 0;
+    }
+    $body = $c->{body};
+    @hdr = ("Content-Type: $c->{ct}");
+}
+elsif ($name !~ /^[A-Za-z0-9._-]+$/ || !-f "$dir/$name.xml") {
     print "Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\n",
         "no canned body '$name'\n";
     exit 0;
 }
-open(my $fh, '<', "$dir/$name.xml") or die "$name.xml: $!";
-binmode $fh;
-my $body = do { local $/; <$fh> };
-close $fh;
-my $base = $ENV{HTTP_X_MSS_BASE} // "/bad/$name";
-$base =~ s/[^\x21-\x7e]//g;    # header text into a body: printable only
-$body =~ s/\@BASE\@/$base/g;
-
-my @hdr = ('Content-Type: application/xml; charset="utf-8"');
-if (open(my $h, '<', "$dir/$name.hdr")) {
-    @hdr = grep { length } map { s/\r?\n\z//r } <$h>;
-    close $h;
+else {
+    open(my $fh, '<', "$dir/$name.xml") or die "$name.xml: $!";
+    binmode $fh;
+    $body = do { local $/; <$fh> };
+    close $fh;
+    $body =~ s/\@BASE\@/$base/g;
+    @hdr = ('Content-Type: application/xml; charset="utf-8"');
+    if (open(my $h, '<', "$dir/$name.hdr")) {
+        @hdr = grep { length } map { s/\r?\n\z//r } <$h>;
+        close $h;
+    }
 }
 if ($q{gz}) {
     require IO::Compress::Gzip;
@@ -55,6 +78,12 @@ if ($q{gz}) {
 if ($q{split} && $q{split} =~ /^\d+$/ && $q{split} > 0) {
     my $n = $q{split};
     $body = join "\x02", unpack("(a$n)*", $body);
+}
+if ($q{lie}) {
+    # a back-end that dies mid-body: it announces the whole body and sends
+    # the first half only
+    push @hdr, 'Content-Length: ' . length($body);
+    $body = substr($body, 0, int(length($body) / 2));
 }
 print "Status: 207 Multi-Status\r\n", map({ "$_\r\n" } @hdr), "\r\n";
 exit 0 if ($ENV{REQUEST_METHOD} // '') eq 'HEAD';
