@@ -11,9 +11,12 @@ set -eu
 top=$(cd "${1:?usage: apache-test.sh TOP}" && pwd)
 shift
 MODS=/usr/lib/apache2/modules
-HTTPD=/usr/sbin/apache2
+# MSS_HTTPD_WRAPPER / MSS_MODULE: the sanitizer runs (make test-asan,
+# test-valgrind) start httpd through a wrapper and load another build
+HTTPD=${MSS_HTTPD_WRAPPER:-/usr/sbin/apache2}
 APXS=/usr/bin/apxs
-for f in "$HTTPD" "$APXS" "$top/build/mod_dav_msstrict.so" "$top/build/msstrict"; do
+MODULE=${MSS_MODULE:-$top/build/mod_dav_msstrict.so}
+for f in "$HTTPD" "$APXS" "$MODULE" "$top/build/msstrict"; do
     [ -e "$f" ] || { echo "apache-test: $f is missing" >&2; exit 1; }
 done
 
@@ -30,7 +33,9 @@ trap cleanup EXIT
 
 cp -R "$top/t" "$work/t"
 mkdir -p "$work/build"
-cp "$top/build/mod_dav_msstrict.so" "$top/build/msstrict" "$work/build/"
+cp "$MODULE" "$work/build/mod_dav_msstrict.so"
+cp "$top/build/msstrict" "$work/build/"
+mkdir -p "$work/san"
 mkdir -p "$work/t/htdocs/dav" "$work/t/htdocs/litmus-off" "$work/t/htdocs/litmus-log"
 
 # the modules the suite needs (log_config is built into Debian's httpd)
@@ -53,10 +58,18 @@ cd "$work"
 set +e
 $run_as env HOME="$work" APACHE_TEST_NO_STICKY_PREFERENCES=1 \
     MSS_MODULES_CONF="$work/modules.conf" MSS_TOP="$work" \
+    MSS_SAN_LOG="$work/san" MSS_HTTPD="$HTTPD" \
     perl t/TEST.PL -httpd "$HTTPD" -apxs "$APXS" \
         -httpd_conf "$work/modules.conf" -servername 127.0.0.1 "$@"
 rc=$?
 set -e
+# sanitizer and valgrind reports from the wrappers (empty files are none)
+for f in "$work"/san/*; do
+    [ -s "$f" ] || continue
+    echo "apache-test: report in $(basename "$f"):" >&2
+    head -n 60 "$f" >&2
+    rc=1
+done
 if [ $rc -ne 0 ] && [ -f "$work/t/logs/error_log" ]; then
     echo "apache-test: last lines of the test server's error_log:" >&2
     tail -n 40 "$work/t/logs/error_log" >&2
