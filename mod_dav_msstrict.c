@@ -976,6 +976,9 @@ static apr_status_t msstrict_reject(ap_filter_t *f, msstrict_ctx *ctx)
         apr_brigade_cleanup(ctx->hold);
     }
     ap_remove_output_filter(f);
+    /* the handler still returns into a failed pass: do not let the client
+     * reuse the connection after the error document */
+    r->connection->keepalive = AP_CONN_CLOSE;
     bb = apr_brigade_create(r->pool, f->c->bucket_alloc);
     APR_BRIGADE_INSERT_TAIL(
         bb, ap_bucket_error_create(msstrict_reject_status(r), NULL, r->pool,
@@ -1035,7 +1038,9 @@ static apr_status_t msstrict_hold(ap_filter_t *f, msstrict_ctx *ctx,
     else {
         rv = ap_save_brigade(f, &ctx->hold, &bb, r->pool);
         apr_brigade_cleanup(bb);
-        if (rv != APR_SUCCESS) {
+        /* APR_ENOTIMPL: a bucket that cannot be set aside (an error bucket
+         * from mod_proxy, say) was kept as it is; the rest is held */
+        if (rv != APR_SUCCESS && !APR_STATUS_IS_ENOTIMPL(rv)) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                           "MSS00122: cannot hold the 207 body");
             return rv;

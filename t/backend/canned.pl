@@ -30,6 +30,14 @@ my %q = map { my ($k, $v) = split /=/, $_, 2; ($k => $v // '') }
 
 binmode STDOUT;
 $| = 1;
+# read the request body (a PROPFIND's propfind element) before answering:
+# httpd feeds it to the script, and a script that exits without reading it
+# makes httpd's write fail and the answer with it
+{
+    local $/;
+    binmode STDIN;
+    my $in = <STDIN>;
+}
 my ($body, @hdr);
 my $base = $ENV{HTTP_X_MSS_BASE} // "/bad/$name";
 $base =~ s/[^\x21-\x7e]//g;    # header text into a body: printable only
