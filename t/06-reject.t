@@ -15,7 +15,7 @@ use Test::More import => ['!plan'];
 use MssT qw(req req_backend mark audit_since errlog_since access_line
     rules_of canned_body);
 
-plan tests => 38;
+plan tests => 40;
 
 sub run_case {
     my ($path, $base, %o) = @_;
@@ -37,6 +37,8 @@ for my $c ([ 'missing-href', 'MS-HREF-REQUIRED' ], [ 'truncated', 'XML-WELLFORME
                 @{ $a->[0]{violations} }),
         "$name: audit says rejected, $rule with action rejected, bytes_out 0");
     like($acc, qr/ 502 rejected \[\Q$rule\E\] 1$/, "$name: notes say rejected");
+    is(lc($r->{headers}{connection} // ''), 'close',
+        "$name: the connection closes after the error document");
     ok((grep { /MSS00112: 207 rejected: .*the client gets 502/ } @$e),
         "$name: the summary line says the client gets 502")
         or diag(join "\n", @$e);
