@@ -59,13 +59,13 @@ static void usage(FILE *f)
         "  --scheme S         http (default) or https\n"
         "  --propstat-methods LIST  methods whose 207 may use propstat\n"
         "                     (default \"PROPFIND PROPPATCH REPORT SEARCH\")\n"
-        "  --mode M           log (default) or reject: a violation of a\n"
-        "                     rule set to reject (--rule ID=reject) exits\n"
-        "                     3 and writes no body; rewrite is not in this\n"
-        "                     build yet\n"
-        "  -o OUT             reject mode: where the body goes when it is\n"
-        "                     not rejected (- = stdout, the report then\n"
-        "                     goes to stderr)\n"
+        "  --mode M           log (default), rewrite or reject.  rewrite:\n"
+        "                     the N1/N2 fixes (and --rule ID=fix ones) are\n"
+        "                     applied and the body goes to -o OUT; reject:\n"
+        "                     a violation of a rule set to reject\n"
+        "                     (--rule ID=reject) exits 3, no body written\n"
+        "  -o OUT             rewrite or reject mode: where the body goes\n"
+        "                     (- = stdout, the report then goes to stderr)\n"
         "  --rule ID=ACTION   per-rule override: off, log, fix, reject\n"
         "  --limits SPEC      depth=N text=N response=N violations=N\n"
         "  --status CODE      the response's HTTP status (default 207; 409\n"
@@ -147,6 +147,8 @@ static void list_rules(int json)
             json_str(stdout, r->rfc);
             fputs(",\"default_action\":", stdout);
             json_str(stdout, r->default_action);
+            fprintf(stdout, ",\"rewrites\":%s",
+                    mss_rule_fixable((mss_rule_e)i) ? "true" : "false");
             fputs(",\"log_level\":", stdout);
             json_str(stdout, r->severity == MSS_SEV_INFO ? "info" : "warn");
             fputs(",\"summary\":", stdout);
@@ -215,6 +217,24 @@ static apr_status_t hold_add(hold_t *h, apr_pool_t *p, const char *data,
     return APR_SUCCESS;
 }
 
+/* Rewrite mode: where the core's output goes. */
+typedef struct {
+    FILE *f;
+    const char *name;
+    int failed;
+} wr_t;
+
+static apr_status_t body_write(void *baton, const char *data, apr_size_t n)
+{
+    wr_t *w = baton;
+
+    if (w->failed || fwrite(data, 1, n, w->f) != n) {
+        w->failed = 1;
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
 /* Write the held body to OUT ("-" = stdout); 0 on success. */
 static int write_body(const char *out, const char *data, apr_size_t len)
 {
@@ -272,6 +292,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     const char *file = "-";
     const char *out = NULL;
     hold_t held = {NULL, 0, 0, 0}; /* reject mode with -o: the body */
+    wr_t wr = {NULL, NULL, 0};     /* rewrite mode: the output */
     int list = 0;
     int c;
     FILE *in;
@@ -347,10 +368,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
                 opts.mode = MSS_MODE_REJECT;
             }
             else if (strcasecmp(optarg, "rewrite") == 0) {
-                return fail_usage("--mode %s is not implemented in this "
-                                  "build (the streaming rewriter is not "
-                                  "built yet)",
-                                  optarg);
+                opts.mode = MSS_MODE_REWRITE;
             }
             else {
                 return fail_usage("--mode: '%s' is not log, rewrite or "
@@ -442,10 +460,11 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         return fail_usage("one body at a time (extra argument '%s')",
                           argv[optind]);
     }
-    if (out != NULL && opts.mode != MSS_MODE_REJECT) {
-        return fail_usage("-o %s needs --mode reject (or rewrite, which "
-                          "this build does not have)",
-                          out);
+    if (out != NULL && opts.mode == MSS_MODE_LOG) {
+        return fail_usage("-o %s needs --mode rewrite or --mode reject", out);
+    }
+    if (out == NULL && opts.mode == MSS_MODE_REWRITE) {
+        return fail_usage("--mode rewrite needs -o OUT (- = stdout)");
     }
 
     if (strcmp(file, "-") == 0) {
@@ -463,17 +482,36 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     }
     /* with -o - the body owns stdout and the report goes to stderr */
     cli.out = out != NULL && strcmp(out, "-") == 0 ? stderr : stdout;
-    if (out != NULL) {
+    if (out != NULL && opts.mode == MSS_MODE_REJECT) {
         /* Reject holds the whole body: nothing is written unless it
          * passes (the module holds up to DAVMSStrictMaxBuffer) */
         held.on = 1;
     }
 
     rv = mss_validator_create(&v, pool, &opts, &req, report, &cli);
+    if (rv == APR_SUCCESS && opts.mode == MSS_MODE_REWRITE) {
+        wr.f = strcmp(out, "-") == 0 ? stdout : fopen(out, "wb");
+        wr.name = out;
+        if (wr.f == NULL) {
+            fprintf(stderr, "msstrict: cannot write %s: %s\n", out,
+                    strerror(errno));
+            return EXIT_USAGE;
+        }
+        rv = mss_validator_set_output(v, body_write, &wr);
+    }
     while (rv == APR_SUCCESS && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
         rv = mss_validator_feed(v, buf, n);
         if (held.on && rv == APR_SUCCESS) {
             rv = hold_add(&held, pool, buf, n);
+        }
+        if (wr.f != NULL && rv != APR_SUCCESS && !wr.failed) {
+            /* fail open (mss.h): this chunk and the rest unchanged */
+            apr_status_t wv = body_write(&wr, buf, n);
+
+            while (wv == APR_SUCCESS
+                   && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
+                wv = body_write(&wr, buf, n);
+            }
         }
     }
     if (ferror(in)) {
@@ -498,14 +536,43 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         && write_body(out, held.buf, held.len) != 0) {
         return EXIT_USAGE;
     }
+    if (wr.f != NULL) {
+        const apr_array_header_t *hc = mss_validator_header_changes(v);
+        int i;
+
+        if (wr.failed || (wr.f == stdout ? fflush(wr.f) : fclose(wr.f)) != 0) {
+            fprintf(stderr, "msstrict: cannot write %s\n", wr.name);
+            return EXIT_USAGE;
+        }
+        for (i = 0; i < hc->nelts; i++) {
+            const mss_header_change_t *h =
+                &APR_ARRAY_IDX(hc, i, mss_header_change_t);
+
+            if (h->value != NULL) {
+                fprintf(stderr, "msstrict: header set %s: %s\n", h->name,
+                        h->value);
+            }
+            else {
+                fprintf(stderr, "msstrict: header removed %s\n", h->name);
+            }
+        }
+    }
     fprintf(stderr,
             "msstrict: %s: result=%s violations=%" APR_SIZE_T_FMT
             " suppressed=%" APR_SIZE_T_FMT " responses=%" APR_SIZE_T_FMT
-            " bytes=%" APR_OFF_T_FMT "%s\n",
+            " bytes=%" APR_OFF_T_FMT "%s",
             cli.name,
             res.rejected > 0 ? "rejected" : mss_outcome_name(res.outcome),
             res.violations, res.suppressed, res.responses, res.bytes,
             res.rejected > 0 ? " (no body written)" : "");
+    if (wr.f != NULL) {
+        fprintf(stderr,
+                " fixed=%" APR_SIZE_T_FMT " dropped=%" APR_SIZE_T_FMT
+                " bytes_out=%" APR_OFF_T_FMT " changed=%s",
+                res.fixed, res.dropped, res.bytes_out,
+                res.rewritten ? "yes" : "no");
+    }
+    fputc('\n', stderr);
     if (res.rejected > 0) {
         return EXIT_REJECTED;
     }

@@ -10,12 +10,13 @@ use JSON::PP;
 
 my ($cli, $readme) = @ARGV;
 open(my $fh, '-|', $cli, '--list-rules', '--json') or die "$cli: $!\n";
-my $t = "| # | Rule | Level | RFC | Default action | Log level | What it checks |\n"
-      . "|---|---|---|---|---|---|---|\n";
+my $t = "| # | Rule | Level | RFC | Default action | Rewrite fixes it | Log level | What it checks |\n"
+      . "|---|---|---|---|---|---|---|---|\n";
 while (my $line = <$fh>) {
     my $r = decode_json($line);
     $t .= "| $r->{row} | `$r->{rule}` | $r->{level} | $r->{rfc} | "
-        . "$r->{default_action} | $r->{log_level} | $r->{summary} |\n";
+        . "$r->{default_action} | " . ($r->{rewrites} ? 'yes' : '') . " | "
+        . "$r->{log_level} | $r->{summary} |\n";
 }
 close $fh or die "$cli --list-rules failed\n";
 if (!$readme) {

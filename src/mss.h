@@ -153,12 +153,29 @@ typedef struct {
     apr_size_t rejected;     /* Reject mode: violations of rules set to
                               * reject (reported with action "rejected") */
     apr_size_t responses;    /* top-level DAV:response elements seen */
+    apr_size_t failures;     /* of which report a failure (non-2xx) */
     apr_off_t bytes;         /* body bytes fed */
+    apr_size_t fixed;        /* Rewrite: violations reported "fixed" */
+    apr_size_t dropped;      /* Rewrite: responses removed */
+    apr_off_t bytes_out;     /* Rewrite: body bytes written */
+    int rewritten;           /* Rewrite: the body or a header changed */
     unsigned long stop_line; /* where checking stopped (MALFORMED/...) */
     unsigned long stop_col;
 } mss_result_t;
 
 typedef struct mss_validator_t mss_validator_t;
+
+/** Rewrite mode: receives the output body, in order.  Return APR_SUCCESS;
+ *  anything else aborts the feed. */
+typedef apr_status_t (*mss_write_fn)(void *baton, const char *buf,
+                                     apr_size_t len);
+
+/** A header change decided in Rewrite mode: set @p name to @p value, or
+ *  remove the header when @p value is NULL. */
+typedef struct {
+    const char *name;
+    const char *value;
+} mss_header_change_t;
 
 /**
  * @brief Process-wide set-up of libxml2.  Call once at start-up from the
@@ -180,6 +197,10 @@ const char *mss_options_parse_limits(mss_options_t *o, const char *spec,
 
 /** @return the rule table row for @p rule (never NULL for valid ids). */
 const mss_rule_info_t *mss_rule_info(mss_rule_e rule);
+
+/** @return 1 when Rewrite mode applies a fix for @p rule (all of its
+ *  N1/N2/N3 action, or the part README.md names), 0 when it only logs. */
+int mss_rule_fixable(mss_rule_e rule);
 
 /** @return the row whose id is @p id (case-insensitive), or NULL. */
 const mss_rule_info_t *mss_rule_find(const char *id);
@@ -233,6 +254,35 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
  * @return APR_SUCCESS, APR_ENOMEM, or the report callback's error
  */
 apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res);
+
+/**
+ * @brief Rewrite mode: send the body, normalised, to @p write.  Call once,
+ * after mss_validator_create() and before the first feed, with opts.mode
+ * MSS_MODE_REWRITE (otherwise APR_EINVAL).
+ *
+ * The body goes out one top-level DAV:response at a time: a response that
+ * needs no fix as its original bytes, a fixed one with byte edits only
+ * (property values are never touched, RW-PRESERVE-VALUES).  What is held
+ * is bounded by twice opts.max_response (one response and what stands
+ * between two); a
+ * body over that bound, not well-formed, or not in UTF-8 is passed on
+ * unchanged from that point (RW-FAIL-OPEN) and the report says so.
+ *
+ * When mss_validator_feed() returns an error, every byte of the earlier
+ * feeds has been written: the caller passes the failed chunk and the rest
+ * of the body through unchanged.
+ */
+apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
+                                      void *baton);
+
+/**
+ * @brief Rewrite mode: the header changes (mss_header_change_t), final
+ * from the first call of the write callback on (or from finish, for a body
+ * that wrote nothing).  Apply them before sending the first body byte.
+ * Never NULL.
+ */
+const apr_array_header_t *
+mss_validator_header_changes(const mss_validator_t *v);
 
 /**
  * @brief Reject mode: how many violations of rules set to reject were

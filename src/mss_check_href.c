@@ -296,3 +296,188 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
     }
     return form == MSS_HREF_PATH_ABSOLUTE && !pct && !maybe_dots && bad == NULL;
 }
+
+/* ---- Rewrite: the href fixes (rules.md 2.4) ------------------------- */
+
+/* Append s[0..n) to the growing string *o (pool-allocated, room n*3). */
+static char *pct_pass(apr_pool_t *p, const char *s, apr_size_t n, int enc,
+                      int frag, int canon, int *did_enc, int *did_frag,
+                      int *did_canon)
+{
+    static const char hexd[] = "0123456789ABCDEF";
+    char *o = apr_palloc(p, n * 3 + 1);
+    apr_size_t i;
+    apr_size_t k = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int cls = byte_class[c];
+
+        if (cls == B_PCT && i + 2 < n && hex((unsigned char)s[i + 1])
+            && hex((unsigned char)s[i + 2])) {
+            int d = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+            int lower = islower((unsigned char)s[i + 1])
+                        || islower((unsigned char)s[i + 2]);
+
+            if (canon && unreserved(d)) {
+                o[k++] = (char)d;
+                *did_canon = 1;
+            }
+            else {
+                o[k++] = '%';
+                o[k++] = canon ? hexd[d >> 4] : s[i + 1];
+                o[k++] = canon ? hexd[d & 15] : s[i + 2];
+                *did_canon |= canon && lower;
+            }
+            i += 2;
+        }
+        else if ((cls == B_PCT && enc) || (cls == B_BAD && enc)
+                 || (cls == B_HASH && frag)) {
+            o[k++] = '%';
+            o[k++] = hexd[c >> 4];
+            o[k++] = hexd[c & 15];
+            if (cls == B_HASH) {
+                *did_frag = 1;
+            }
+            else {
+                *did_enc = 1;
+            }
+        }
+        else {
+            o[k++] = (char)c;
+        }
+    }
+    o[k] = '\0';
+    return o;
+}
+
+const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
+                         unsigned long line, unsigned long col)
+{
+    const char *s = raw;
+    apr_size_t n = len;
+    int enc = mss_rw_on(v, MSS_R_MS_HREF_PCT_ENCODE);
+    int did_enc = 0;
+    int did_frag = 0;
+    int did_canon = 0;
+    int trimmed;
+    char *r;
+    apr_size_t rl;
+    mss_href_form_e form;
+
+    mss_trim(&s, &n);
+    if (n == 0) {
+        return NULL; /* MS-HREF-REQUIRED: nothing to correct */
+    }
+    trimmed = n != len && enc;
+    /* MS-HREF-PCT-ENCODE (trim; UTF-8 bytes and stray '%' encoded, never
+     * an existing escape decoded), MS-HREF-FRAGMENT ('#' is %23: rules.md
+     * A15), MS-HREF-PCT-CANON (opt-in) */
+    r = pct_pass(v->rpool, s, n, enc, mss_rw_on(v, MSS_R_MS_HREF_FRAGMENT),
+                 mss_rw_on(v, MSS_R_MS_HREF_PCT_CANON), &did_enc, &did_frag,
+                 &did_canon);
+    rl = strlen(r);
+    form = mss_href_form(r, rl);
+
+    /* MS-HREF-SIMPLE-REF: resolve against the Request-URI (RFC 3986 5.2),
+     * in the form of the earlier hrefs */
+    if ((form == MSS_HREF_RELATIVE || form == MSS_HREF_NETWORK_PATH)
+        && mss_rw_on(v, MSS_R_MS_HREF_SIMPLE_REF)) {
+        int same;
+        char *k = mss_resolve_key(v->rpool, r, v->uri, &v->origin, &same);
+
+        if (k != NULL) {
+            if (same && k[0] == '/' && v->first_form == MSS_HREF_ABSOLUTE
+                && v->origin.scheme != NULL) {
+                int dflt = (strcmp(v->origin.scheme, "http") == 0
+                            && v->origin.port == 80)
+                           || (strcmp(v->origin.scheme, "https") == 0
+                               && v->origin.port == 443);
+
+                k = dflt ? apr_psprintf(v->rpool, "%s://%s%s", v->origin.scheme,
+                                        v->origin.host, k)
+                         : apr_psprintf(v->rpool, "%s://%s:%d%s",
+                                        v->origin.scheme, v->origin.host,
+                                        v->origin.port, k);
+            }
+            r = k;
+            rl = strlen(r);
+            form = mss_href_form(r, rl);
+            mss_v_mark(v, MSS_R_MS_HREF_SIMPLE_REF, line, col, "fixed");
+        }
+    }
+    /* MS-HREF-DOT-SEGMENTS: RFC 3986 5.2.4 on the path ("%2E" is ".") */
+    if ((form == MSS_HREF_PATH_ABSOLUTE || form == MSS_HREF_ABSOLUTE)
+        && has_dot_segment(r, rl, (int)form)
+        && mss_rw_on(v, MSS_R_MS_HREF_DOT_SEGMENTS)) {
+        apr_size_t ps = 0;
+        apr_size_t pe;
+        char *path;
+        apr_size_t i;
+        apr_size_t k = 0;
+
+        if (form == MSS_HREF_ABSOLUTE) {
+            const char *c = strchr(r, ':');
+
+            ps = (apr_size_t)(c - r) + 1;
+            if (r[ps] == '/' && r[ps + 1] == '/') {
+                ps += 2;
+                ps += strcspn(r + ps, "/?#");
+            }
+        }
+        pe = ps + strcspn(r + ps, "?#");
+        if (pe > ps && r[ps] == '/') {
+            path = apr_palloc(v->rpool, pe - ps + 1);
+            for (i = ps; i < pe; i++) {
+                if (r[i] == '%' && i + 2 < pe && r[i + 1] == '2'
+                    && (r[i + 2] == 'e' || r[i + 2] == 'E')) {
+                    path[k++] = '.';
+                    i += 2;
+                }
+                else {
+                    path[k++] = r[i];
+                }
+            }
+            k = mss_remove_dots(path, k);
+            r = apr_pstrcat(v->rpool, apr_pstrmemdup(v->rpool, r, ps),
+                            apr_pstrmemdup(v->rpool, path, k), r + pe, NULL);
+            rl = strlen(r);
+            mss_v_mark(v, MSS_R_MS_HREF_DOT_SEGMENTS, line, col, "fixed");
+        }
+    }
+    /* MS-HREF-PROXY-MAP (N1 with a map): the front-end prefix */
+    if (form == MSS_HREF_PATH_ABSOLUTE && v->proxy_map != NULL
+        && mss_rw_on(v, MSS_R_MS_HREF_PROXY_MAP)) {
+        int j = mss_map_prefix(v, r);
+
+        if (j >= 0) {
+            const char *from = APR_ARRAY_IDX(v->proxy_map, j, const char *);
+            const char *to = APR_ARRAY_IDX(v->proxy_map, j + 1, const char *);
+
+            r = apr_pstrcat(v->rpool, to, r + strlen(from), NULL);
+            rl = strlen(r);
+            mss_v_mark(v, MSS_R_MS_HREF_PROXY_MAP, line, col, "fixed");
+        }
+    }
+    if (did_enc || trimmed) {
+        mss_v_mark(v, MSS_R_MS_HREF_PCT_ENCODE, line, col, "fixed");
+    }
+    if (did_frag) {
+        mss_v_mark(v, MSS_R_MS_HREF_FRAGMENT, line, col, "fixed");
+    }
+    if (did_canon) {
+        mss_v_mark(v, MSS_R_MS_HREF_PCT_CANON, line, col, "fixed");
+    }
+    if (!trimmed && n != len) {
+        /* the whitespace stays where the rule for it is not on */
+        r = apr_pstrcat(
+            v->rpool, apr_pstrmemdup(v->rpool, raw, (apr_size_t)(s - raw)), r,
+            apr_pstrmemdup(v->rpool, s + n, len - (apr_size_t)(s - raw) - n),
+            NULL);
+        rl = strlen(r);
+    }
+    if (rl == len && memcmp(r, raw, len) == 0) {
+        return NULL;
+    }
+    return r;
+}

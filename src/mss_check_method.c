@@ -58,6 +58,26 @@ static apr_uint64_t name_digest(mss_validator_t *v, const prop_name_t *pn)
     return v->names[i].digest;
 }
 
+/* Rewrite (PF-ERROR-PROPS-EMPTY, PP-NAMES-ONLY): empty the property
+ * elements of this propstat, keeping their names: "<X:a ...>value</X:a>"
+ * becomes "<X:a .../>".  Values held in attributes would stay, so such a
+ * propstat is left as it is.  Called right after the finding. */
+static void empty_values(mss_validator_t *v, mss_rule_e rule)
+{
+    apr_array_header_t *rg = v->prop_ranges;
+    int i;
+
+    if (!mss_rw_on(v, rule) || rg == NULL || v->ps.attr_values > 0
+        || (unsigned int)rg->nelts != 2 * v->ps.with_content) {
+        return;
+    }
+    for (i = 0; i + 1 < rg->nelts; i += 2) {
+        mss_rw_edit(v, APR_ARRAY_IDX(rg, i, apr_off_t),
+                    APR_ARRAY_IDX(rg, i + 1, apr_off_t), "/>");
+    }
+    mss_v_mark(v, rule, v->ps.content_line, 0, "fixed");
+}
+
 void mss_method_propstat(mss_validator_t *v)
 {
     propstat_t *ps = &v->ps;
@@ -111,6 +131,7 @@ void mss_method_propstat(mss_validator_t *v)
                          code, ps->with_content == 1 ? "ies" : "y",
                          mss_v_esc(v, ps->first_with_content,
                                    strlen(ps->first_with_content))));
+        empty_values(v, MSS_R_PF_ERROR_PROPS_EMPTY);
     }
     /* PP-NAMES-ONLY: RFC 4918 14.22, example 9.2.2 */
     if ((v->m == MSS_M_PROPPATCH) && ps->with_content > 0) {
@@ -123,6 +144,7 @@ void mss_method_propstat(mss_validator_t *v)
                          ps->with_content == 1 ? "ies" : "y",
                          mss_v_esc(v, ps->first_with_content,
                                    strlen(ps->first_with_content))));
+        empty_values(v, MSS_R_PP_NAMES_ONLY);
     }
     /* PF-PROP-ONCE: RFC 4918 9.1, 4.4 (one value per property name) */
     for (i = 0; ps->names != NULL && !r->names_off && i < ps->names->nelts;
@@ -372,6 +394,14 @@ static void href_rules(mss_validator_t *v, const href_t *h,
                   || (v->depth_kind == 0 && scope != MSS_SCOPE_SELF)
                   || (v->depth_kind == 1 && scope == MSS_SCOPE_DESCENDANT);
 
+        /* Rewrite (N2): deeper than asked, inside the subtree: surplus the
+         * client did not ask for; under Depth 0 only beside a response
+         * for the Request-URI itself; outside hrefs stay (LOG) */
+        if (bad && scope != MSS_SCOPE_OUTSIDE && v->resp.nhref == 1
+            && (v->depth_kind != 0 || v->self_responses > 0)
+            && mss_rw_on(v, MSS_R_PF_DEPTH_SCOPE)) {
+            v->resp.drop = MSS_R_PF_DEPTH_SCOPE;
+        }
         if (bad) {
             mss_v_violation(v, MSS_R_PF_DEPTH_SCOPE, h->line, h->col,
                             apr_psprintf(v->rpool,
@@ -458,14 +488,71 @@ static void href_rules(mss_validator_t *v, const href_t *h,
 }
 #undef HS
 
+/* Rewrite, MS-HREF-COLLECTION-SLASH (N1): "/" before any query of the
+ * response's first href, unless the slash form is already listed (then it
+ * is MS-HREF-UNIQUE's). */
+static void slash_fix(mss_validator_t *v, response_t *r)
+{
+    int i;
+    int same;
+    href_t *h = NULL;
+    const char *cur;
+    char *k;
+    apr_size_t q;
+
+    if (!mss_rw_on(v, MSS_R_MS_HREF_COLLECTION_SLASH)) {
+        return;
+    }
+    for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
+        h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
+        if (h->len > 0) {
+            break;
+        }
+    }
+    if (h == NULL || h->len == 0 || h->ca < 0) {
+        return;
+    }
+    k = mss_resolve_key(v->rpool, h->s, v->uri, &v->origin, &same);
+    if (k == NULL || mss_hset_has(v->href_set, key_digest(k) | 1)) {
+        return;
+    }
+    cur = h->fix != NULL ? h->fix : h->s;
+    if (h->fix != NULL) {
+        /* the fix may keep whitespace around the value: the "/" goes
+         * after its last non-space byte before any query */
+        const char *t = cur;
+        apr_size_t tl = strlen(cur);
+
+        mss_trim(&t, &tl);
+        q = (apr_size_t)(t - cur) + strcspn(t, "?");
+        if (q > (apr_size_t)(t - cur) + tl) {
+            q = (apr_size_t)(t - cur) + tl;
+        }
+    }
+    else {
+        q = strcspn(cur, "?");
+    }
+    h->fix = apr_pstrcat(v->rpool, apr_pstrmemdup(v->rpool, cur, q), "/",
+                         cur + q, NULL);
+    mss_v_mark(v, MSS_R_MS_HREF_COLLECTION_SLASH, r->line, r->col, "fixed");
+}
+
 /* DEL-NO-424/DEL-NO-204, CM-NO-424/CM-NO-201-204 on a status entry. */
-static void redundant_status(mss_validator_t *v, const response_t *r,
-                             int copymove)
+static void redundant_status(mss_validator_t *v, response_t *r, int copymove)
 {
     mss_rule_e r424 = copymove ? MSS_R_CM_NO_424 : MSS_R_DEL_NO_424;
     mss_rule_e rok = copymove ? MSS_R_CM_NO_201_204 : MSS_R_DEL_NO_204;
     int named = copymove ? (r->code == 201 || r->code == 204) : r->code == 204;
 
+    /* Rewrite (N2): a 424 goes only when a failure that is not 424 has
+     * already been listed, and a listed success always may
+     * (RW-KEEP-FAILURE: a failure is never the last to go) */
+    if (r->code == 424 && v->fails_real > 0 && mss_rw_on(v, r424)) {
+        r->drop = r424;
+    }
+    else if (named && mss_rw_on(v, rok)) {
+        r->drop = rok;
+    }
     if (r->code == 424) {
         mss_v_violation(v, r424, r->line, r->col,
                         apr_psprintf(v->rpool,
@@ -521,6 +608,10 @@ void mss_method_response(mss_validator_t *v)
     if (fail) {
         v->entries_fail++;
     }
+    if (status_form ? fail && r->code != 424 : r->ps_fail > r->ps_424) {
+        v->fails_real++; /* counted before this response's own rules:
+                          * harmless, a 424 is not counted */
+    }
     else if (!ok) {
         v->entries_unknown++;
     }
@@ -567,6 +658,7 @@ void mss_method_response(mss_validator_t *v)
             mss_v_violation(v, MSS_R_MS_HREF_COLLECTION_SLASH, r->line, r->col,
                             "a collection's href does not end in '/' "
                             "(RFC 4918 8.3, 5.2)");
+            slash_fix(v, r);
         }
         else if (!r->collection && slash && path > 1) {
             mss_v_violation(v, MSS_R_MS_HREF_COLLECTION_SLASH, r->line, r->col,
@@ -726,6 +818,23 @@ void mss_method_document(mss_validator_t *v)
             mss_v_doc(v, MSS_R_LOCK_424_REQUEST_URI, MSS_SEV_WARN, 0, 0,
                       "LOCK 207 does not list the Request-URI with 424 "
                       "(RFC 4918 9.10.3)");
+        }
+    }
+}
+
+/* Rewrite inserted @p href into the response that ends here (MS-HREF-
+ * REQUIRED): later responses are judged against the body as it goes out,
+ * so a later one naming it again is a duplicate. */
+void mss_method_note_href(mss_validator_t *v, const char *href)
+{
+    int same;
+    char *k = mss_resolve_key(v->rpool, href, v->uri, &v->origin, &same);
+
+    if (k != NULL) {
+        mss_hset_add(v->href_set, key_digest(k));
+        if (v->req_key != NULL
+            && mss_href_scope(k, v->req_key) == MSS_SCOPE_SELF) {
+            v->self_responses++;
         }
     }
 }

@@ -140,7 +140,7 @@ static size_t pct_canon(const char *s, size_t len, char *out)
 
 /* RFC 3986 5.2.4 remove_dot_segments, on a path that starts with "/".
  * In place; returns the new length. */
-static size_t remove_dots(char *s, size_t len)
+size_t mss_remove_dots(char *s, size_t len)
 {
     size_t i = 0; /* input cursor */
     size_t o = 0; /* output length */
@@ -324,7 +324,7 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
     q = memchr(buf, '?', n);
     pathlen = q != NULL ? (size_t)(q - buf) : n;
     {
-        size_t newlen = remove_dots(buf, pathlen);
+        size_t newlen = mss_remove_dots(buf, pathlen);
 
         memmove(buf + newlen, buf + pathlen, n - pathlen);
         n = newlen + (n - pathlen);

@@ -49,6 +49,10 @@ typedef struct {
     int port;
 } mss_origin_t;
 
+/** RFC 3986 5.2.4 remove_dot_segments on a path that starts with "/", in
+ *  place; returns the new length. */
+size_t mss_remove_dots(char *s, size_t len);
+
 /** Classify @p s (already trimmed of XML whitespace). */
 mss_href_form_e mss_href_form(const char *s, size_t len);
 
@@ -211,5 +215,9 @@ void mss_xml_position(const mss_xml_t *x, unsigned long *line,
  *  whatever the chunking, so differences measure the markup and text
  *  between two events. */
 apr_off_t mss_xml_offset(const mss_xml_t *x);
+
+/** 1 when the parser reads the body's bytes as they are (UTF-8, no
+ *  transcoder), so mss_xml_offset() values are offsets into the body. */
+int mss_xml_raw_offsets(const mss_xml_t *x);
 
 #endif /* MSS_PRIVATE_H */

@@ -24,6 +24,8 @@ typedef struct {
     unsigned int hrefs;    /* DAV:href children */
     int lts;               /* a DAV:lock-token-submitted condition */
     const char *local;     /* property frames: the local name */
+    apr_off_t tag;         /* offset of the ">" or "/>" ending its start
+                            * tag (Rewrite: where its content begins) */
     apr_uint64_t name;     /* property frames: digest of {ns}local */
 } frame_t;
 
@@ -34,6 +36,7 @@ typedef struct pending_t {
     unsigned long line;
     unsigned long col;
     const char *msg;
+    const char *action; /* Rewrite: "fixed"/"dropped", NULL = as usual */
     struct pending_t *next;
 } pending_t;
 
@@ -43,8 +46,11 @@ typedef struct {
     apr_size_t len;
     unsigned long line;
     unsigned long col;
-    int checked; /* its text was within the text limit */
-    int plain;   /* an absolute path that is its own canonical key */
+    int checked;  /* its text was within the text limit */
+    int plain;    /* an absolute path that is its own canonical key */
+    apr_off_t ca; /* Rewrite: its content, [ca, cb) of the body */
+    apr_off_t cb;
+    const char *fix; /* Rewrite: the corrected value, or NULL */
 } href_t;
 
 /* A property name: pointers into the parser's dictionary, which lives as
@@ -71,6 +77,7 @@ typedef struct {
     unsigned long content_line;
     int restype;               /* DAV:resourcetype reported */
     int collection;            /* ... holding DAV:collection */
+    unsigned int attr_values;  /* Rewrite: values held in attributes */
     apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE); the
                                 * validator's, emptied per propstat */
 } propstat_t;
@@ -81,6 +88,9 @@ typedef struct {
     unsigned long line;
     unsigned long col;
     apr_off_t start; /* input offset after its start tag */
+    apr_off_t tag;   /* offset of the ">" ending its start tag */
+    mss_rule_e drop; /* Rewrite: the rule that removes it, or 0 */
+    int dropping;
     unsigned int nhref;
     unsigned int nhref_nonempty;
     unsigned int nstatus;
@@ -222,6 +232,22 @@ struct mss_validator_t {
     apr_size_t suppressed;
     apr_size_t rejected; /* violations of reject-level rules (Reject) */
     int finished;
+
+    /* Rewrite mode (mss_rewrite.c); NULL otherwise */
+    struct mss_rw_t *rw;
+    pending_t *dhead; /* document-level findings held until the header
+                       * decision (Rewrite) */
+    pending_t *dtail;
+    const char *eff_enc;   /* effective encoding (RFC 7303 3.2), or NULL */
+    const char *bom;       /* "utf8", "utf16le", ... or NULL */
+    const char *decl_enc;  /* normalised encoding of the declaration */
+    apr_off_t doctype_off; /* offset at the DOCTYPE event, or -1 */
+    apr_array_header_t *prop_ranges; /* Rewrite: apr_off_t pairs, the
+                                      * values of this propstat */
+    unsigned long fails_real; /* non-424 failures so far (RW-KEEP-FAILURE) */
+    int self_seen;            /* a response naming the Request-URI so far */
+    apr_size_t fixed;
+    apr_size_t dropped;
 };
 
 #define MSS_DEPTH_INFINITY 2
@@ -266,6 +292,56 @@ void mss_v_at(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
 int mss_v_method_is(const mss_validator_t *v, const char *m);
 const char *mss_v_esc(mss_validator_t *v, const char *s, apr_size_t len);
 
+/* mss_validate.c: mark the pending findings of @p rule at @p line:@p col
+ * (0:0 = any position) in the current response with @p action */
+void mss_v_mark(mss_validator_t *v, mss_rule_e rule, unsigned long line,
+                unsigned long col, const char *action);
+
+/* ---- the rewriter (mss_rewrite.c) ---------------------------------- */
+typedef struct mss_rw_t mss_rw_t;
+
+/* 1 when a fix of @p rule is to be applied: Rewrite mode with output, not
+ * failed open, and the rule set to fix (explicitly, or by default for N1
+ * and N2 rules) */
+int mss_rw_on(const mss_validator_t *v, mss_rule_e rule);
+/* replace body bytes [a, b) with @p s (NUL-terminated; copied) */
+void mss_rw_edit(mss_validator_t *v, apr_off_t a, apr_off_t b, const char *s);
+/* bytes held from the last commit up to @p end go out, with their edits */
+void mss_rw_commit(mss_validator_t *v, apr_off_t end);
+/* pass everything held and everything after unchanged */
+void mss_rw_fail_open(mss_validator_t *v, const char *why);
+/* the offset of the "<" that opens the tag ending at @p at, or -1 */
+apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at);
+/* the body bytes [a, b) when still held, or NULL */
+const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b);
+/* the prefix of the tag opening at @p lt ("" for none), or NULL */
+const char *mss_rw_prefix(mss_validator_t *v, apr_off_t lt);
+/* XML-escape @p s for element content */
+const char *mss_rw_escape(apr_pool_t *p, const char *s, apr_size_t len);
+/* the header decision: emits the held document-level findings */
+void mss_rw_headers(mss_validator_t *v);
+/* the part of feed and finish that belongs to the rewriter */
+apr_status_t mss_rw_feed(mss_validator_t *v, const char *buf, apr_size_t len);
+int mss_rw_room(mss_validator_t *v, apr_off_t end);
+void mss_rw_finish(mss_validator_t *v);
+/* a document-level finding, held (1) until the header decision */
+int mss_rw_hold_doc(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+                    unsigned long line, unsigned long col, const char *msg);
+/* Rewrite results: 1 when something changed; bytes written */
+int mss_rw_result(const mss_validator_t *v, apr_off_t *bytes_out);
+/* the charset added to a text/xml Content-Type without one, or NULL */
+const char *mss_rw_ct_charset(const mss_validator_t *v);
+/* emit a finding with an explicit action (mss_validate.c) */
+void mss_v_emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+                unsigned long response, const char *href, apr_size_t hlen,
+                unsigned long line, unsigned long col, const char *msg,
+                const char *action);
+/* the href fixes of rules.md 2.4 that are on (mss_check_href.c): the
+ * corrected value of @p raw, or NULL when nothing changes; marks the
+ * findings it fixes */
+const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
+                         unsigned long line, unsigned long col);
+
 /* mss_check_href.c: the proxy-map pair (index of its FROM) whose
  * back-end prefix @p key starts with, or -1 */
 int mss_map_prefix(const mss_validator_t *v, const char *key);
@@ -280,5 +356,6 @@ void mss_method_create(mss_validator_t *v);
 void mss_method_propstat(mss_validator_t *v);
 void mss_method_response(mss_validator_t *v);
 void mss_method_document(mss_validator_t *v);
+void mss_method_note_href(mss_validator_t *v, const char *href);
 
 #endif /* MSS_STATE_H */

@@ -379,9 +379,10 @@ static int rule_enabled(const mss_validator_t *v, mss_rule_e rule)
     return v->opts.rule_action[rule] != MSS_ACTION_OFF;
 }
 
-static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
-                 unsigned long response, const char *href, apr_size_t hlen,
-                 unsigned long line, unsigned long col, const char *msg)
+void mss_v_emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+                unsigned long response, const char *href, apr_size_t hlen,
+                unsigned long line, unsigned long col, const char *msg,
+                const char *action)
 {
     mss_violation_t rec;
     apr_status_t rv;
@@ -392,6 +393,10 @@ static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
                   && v->opts.rule_action[rule] == MSS_ACTION_REJECT;
 
     v->violations++;
+    if (action != NULL) {
+        rejects = 0; /* fixed or dropped: nothing left to reject */
+        v->fixed++;
+    }
     if (rejects) {
         v->rejected++;
     }
@@ -408,7 +413,7 @@ static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
     rec.line = line;
     rec.col = col;
     rec.message = msg;
-    rec.action = rejects ? "rejected" : "logged";
+    rec.action = action != NULL ? action : rejects ? "rejected" : "logged";
     rv = v->report(v->baton, &rec);
     if (rv != APR_SUCCESS && v->cb_status == APR_SUCCESS) {
         v->cb_status = rv;
@@ -416,11 +421,20 @@ static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
     }
 }
 
-/* A document-level violation, reported at once. */
+static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+                 unsigned long response, const char *href, apr_size_t hlen,
+                 unsigned long line, unsigned long col, const char *msg)
+{
+    mss_v_emit(v, rule, sev, response, href, hlen, line, col, msg, NULL);
+}
+
+/* A document-level violation, reported at once (Rewrite: held until the
+ * header decision, which settles whether it is fixed). */
 void mss_v_doc(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
                unsigned long line, unsigned long col, const char *msg)
 {
-    if (rule_enabled(v, rule)) {
+    if (rule_enabled(v, rule)
+        && !(v->rw != NULL && mss_rw_hold_doc(v, rule, sev, line, col, msg))) {
         emit(v, rule, sev, 0, NULL, 0, line, col, msg);
     }
 }
@@ -459,6 +473,7 @@ void mss_v_violation_sev(mss_validator_t *v, mss_rule_e rule,
     pv->line = line;
     pv->col = col;
     pv->msg = msg;
+    pv->action = NULL;
     pv->next = NULL;
     if (v->resp.tail != NULL) {
         v->resp.tail->next = pv;
@@ -481,10 +496,27 @@ static void flush_response(mss_validator_t *v)
     pending_t *pv;
 
     for (pv = v->resp.head; pv != NULL; pv = pv->next) {
-        emit(v, pv->rule, pv->sev, v->resp.index, v->resp.href,
-             v->resp.href_len, pv->line, pv->col, pv->msg);
+        mss_v_emit(v, pv->rule, pv->sev, v->resp.index, v->resp.href,
+                   v->resp.href_len, pv->line, pv->col, pv->msg,
+                   !v->resp.dropping          ? pv->action
+                   : pv->rule == v->resp.drop ? "dropped"
+                                              : NULL);
     }
     v->resp.head = v->resp.tail = NULL;
+}
+
+void mss_v_mark(mss_validator_t *v, mss_rule_e rule, unsigned long line,
+                unsigned long col, const char *action)
+{
+    pending_t *pv;
+
+    for (pv = v->resp.head; pv != NULL; pv = pv->next) {
+        if (pv->rule == rule
+            && ((line == 0 && col == 0)
+                || (pv->line == line && pv->col == col))) {
+            pv->action = action;
+        }
+    }
 }
 
 /* Checking stops inside a response: report what it found so far (its
@@ -492,6 +524,13 @@ static void flush_response(mss_validator_t *v)
 static void abandon_response(mss_validator_t *v)
 {
     if (v->in_response) {
+        pending_t *pv;
+
+        /* its fixes are never applied: the rewriter fails open */
+        for (pv = v->resp.head; pv != NULL; pv = pv->next) {
+            pv->action = NULL;
+        }
+        v->resp.dropping = 0;
         flush_response(v);
         v->in_response = 0;
         v->in_propstat = 0;
@@ -508,6 +547,9 @@ static void stop_checking(mss_validator_t *v, mss_outcome_e why,
         v->stop_col = col;
     }
     mss_xml_stop(v->xml);
+    if (v->rw != NULL) {
+        mss_rw_fail_open(v, NULL);
+    }
 }
 
 /* ---- helpers ------------------------------------------------------ */
@@ -749,6 +791,9 @@ static void on_start_document(void *baton, const char *declared)
          * declaration (RFC 7303 3.2), so the encoding is not known */
         eff = NULL;
     }
+    v->bom = bom;
+    v->decl_enc = decl;
+    v->eff_enc = eff;
     if (eff != NULL && strcmp(eff, "utf8") != 0 && strncmp(eff, "utf16", 5) != 0
         && strcmp(eff, "usascii") != 0) {
         mss_v_doc(v, MSS_R_HDR_ENCODING_UTF, sev_of(MSS_R_HDR_ENCODING_UTF), 0,
@@ -767,6 +812,7 @@ static void on_doctype(void *baton, const char *name, unsigned long line,
 {
     mss_validator_t *v = baton;
 
+    v->doctype_off = mss_xml_offset(v->xml);
     mss_v_doc(v, MSS_R_XML_NO_DTD, sev_of(MSS_R_XML_NO_DTD), line, col,
               apr_psprintf(v->pool,
                            "DOCTYPE %s: recipients MUST NOT validate "
@@ -885,6 +931,14 @@ static void on_start(void *baton, const char *uri, const char *local,
     unsigned long line;
     unsigned long col;
 
+    if (v->rw != NULL) {
+        if (v->depth_now == 0 && !mss_xml_raw_offsets(v->xml)) {
+            /* the parser transcodes: its offsets are not the body's */
+            mss_rw_fail_open(v, "the body is not in UTF-8: it is passed on "
+                                "unchanged (transcoding is not done)");
+        }
+        mss_rw_room(v, mss_xml_offset(v->xml));
+    }
     if (v->depth_now >= v->opts.max_depth) {
         mss_xml_position(v->xml, &line, &col);
         limit(v, line, col,
@@ -923,6 +977,7 @@ static void on_start(void *baton, const char *uri, const char *local,
         parent->children++;
         f = &v->stack[v->depth_now++];
         f->ctx = C_PROPERTY;
+        f->tag = mss_xml_offset(v->xml);
         f->children = 0;
         f->text = 0;
         f->attrs = nattrs > 0;
@@ -1084,6 +1139,7 @@ static void on_start(void *baton, const char *uri, const char *local,
     f->ctx = mv.ctx;
     f->elem = (unsigned char)id;
     f->role = mv.role;
+    f->tag = mss_xml_offset(v->xml);
     f->line = line;
     f->col = col;
     f->wants = (unsigned char)needs_text(f);
@@ -1094,10 +1150,24 @@ static void on_start(void *baton, const char *uri, const char *local,
         response_begin(v, line, col);
         /* libxml2 reports the start tag before consuming its ">": the
          * response's bytes begin after it */
-        v->resp.start = mss_xml_offset(v->xml) + 1;
+        v->resp.tag = f->tag;
+        v->resp.start = f->tag + 1;
+        break;
+    case C_MULTISTATUS:
+        /* Rewrite: the prolog and the root's start tag can go out */
+        if (v->rw != NULL && parent == NULL) {
+            const char *b = mss_rw_bytes(v, f->tag, f->tag + 1);
+
+            if (b != NULL && b[0] == '>') {
+                mss_rw_commit(v, f->tag + 1);
+            }
+        }
         break;
     case C_PROPSTAT:
         memset(&v->ps, 0, sizeof(v->ps));
+        if (v->prop_ranges != NULL) {
+            v->prop_ranges->nelts = 0;
+        }
         v->pnames->nelts = 0;
         v->ps.names = v->prop_once ? v->pnames : NULL;
         v->ps.code = -1;
@@ -1304,6 +1374,58 @@ static int status_checks(mss_validator_t *v, const frame_t *f)
 #undef RAW
 }
 
+/* Rewrite: the content of text element @p f, which ends here, as [*a, *b)
+ * of the body; 0 when it has none (<D:href/>) or is no longer held. */
+static int text_range(mss_validator_t *v, const frame_t *f, apr_off_t *a,
+                      apr_off_t *b)
+{
+    const char *t = mss_rw_bytes(v, f->tag, f->tag + 1);
+    apr_off_t end = mss_xml_offset(v->xml);
+
+    if (t == NULL || t[0] != '>') {
+        return 0;
+    }
+    *a = f->tag + 1;
+    *b = mss_rw_lt(v, end - 1);
+    return *b >= *a;
+}
+
+/* MS-STATUS-SYNTAX (with MS-STATUS-REASON): RFC 4918 14.28, RFC 9112 4.
+ * One code in 100-599 that can be read: "HTTP/1.1 <code> <registered
+ * phrase>" (an unregistered code keeps an empty phrase, which RFC 9112 4
+ * allows).  HTTP/1.1 whatever the transport: the value is a data item. */
+static void status_fix(mss_validator_t *v, const frame_t *f)
+{
+    mss_status_t st;
+    const char *reason;
+    apr_off_t a;
+    apr_off_t b;
+    int syntax;
+
+    if (v->text_over || !text_range(v, f, &a, &b)) {
+        return;
+    }
+    mss_status_parse(v->text, v->text_len, &st);
+    if (st.code < 100 || st.code > 599) {
+        return;
+    }
+    reason = mss_status_reason(st.code);
+    syntax = !st.syntax_ok && mss_rw_on(v, MSS_R_MS_STATUS_SYNTAX);
+    if (!syntax
+        && !(st.syntax_ok && reason != NULL
+             && !mss_status_phrase_ok(st.code, st.phrase, st.phrase_len)
+             && mss_rw_on(v, MSS_R_MS_STATUS_REASON))) {
+        return;
+    }
+    mss_rw_edit(v, a, b,
+                apr_psprintf(v->rpool, "HTTP/1.1 %03d %s", st.code,
+                             reason != NULL ? reason : ""));
+    if (syntax) {
+        mss_v_mark(v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col, "fixed");
+    }
+    mss_v_mark(v, MSS_R_MS_STATUS_REASON, f->line, f->col, "fixed");
+}
+
 static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
 {
     const char *s = v->text;
@@ -1324,6 +1446,10 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
     if (f->role == T_STATUS) {
         int code = v->text_over ? -1 : status_checks(v, f);
 
+        if (v->rw != NULL && code >= 0
+            && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT)) {
+            status_fix(v, f);
+        }
         if (parent->ctx == C_RESPONSE && v->resp.nstatus == 1) {
             v->resp.code = code;
         }
@@ -1351,6 +1477,12 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
             h->col = f->col;
             h->checked = !v->text_over;
             h->plain = plain;
+            h->fix = NULL;
+            h->ca = h->cb = -1;
+            if (v->rw != NULL && !v->text_over
+                && text_range(v, f, &h->ca, &h->cb)) {
+                h->fix = mss_href_fix(v, v->text, v->text_len, f->line, f->col);
+            }
             v->resp.nhref++;
             if (len > 0 || v->text_over) {
                 v->resp.nhref_nonempty++;
@@ -1426,6 +1558,68 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
     }
     mss_method_propstat(v);
     v->in_propstat = 0;
+}
+
+/* Rewrite: the edits of the response that ends here.  A removal takes the
+ * whole element, and the whitespace before it when only whitespace
+ * separates it from what went out before. */
+static void response_edits(mss_validator_t *v)
+{
+    response_t *r = &v->resp;
+    apr_off_t end = mss_xml_offset(v->xml);
+    apr_off_t lt = mss_rw_lt(v, r->tag);
+    int i;
+
+    /* too much held to commit: fail open before its fixes are reported */
+    if (!mss_rw_room(v, end) || lt < 0) {
+        return;
+    }
+    if (r->drop != 0) {
+        const char *b;
+        apr_off_t from = lt;
+
+        while (
+            (b = mss_rw_bytes(v, from - 1, from)) != NULL
+            && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n')) {
+            from--;
+        }
+        if (mss_rw_bytes(v, from - 1, from) != NULL) {
+            from = lt; /* something else precedes: keep the whitespace */
+        }
+        mss_rw_edit(v, from, end, "");
+        r->dropping = 1;
+        v->dropped++;
+        return;
+    }
+    for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
+        const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
+
+        if (h->fix != NULL && h->ca >= 0) {
+            mss_rw_edit(v, h->ca, h->cb,
+                        mss_rw_escape(v->rpool, h->fix, strlen(h->fix)));
+        }
+    }
+    /* MS-HREF-REQUIRED: RFC 4918 13; N1 where the target is the
+     * Request-URI beyond doubt (PROPPATCH, MKCALENDAR: one target, so the
+     * first response only), as an absolute path (RW-NO-FABRICATION) */
+    if (r->nhref == 0 && r->index == 1
+        && ((v->m == MSS_M_PROPPATCH) || (v->m == MSS_M_MKCALENDAR))
+        && v->uri != NULL && v->uri[0] == '/'
+        && mss_rw_on(v, MSS_R_MS_HREF_REQUIRED)) {
+        const char *pfx = mss_rw_prefix(v, lt);
+        const char *tagc = mss_rw_bytes(v, r->tag, r->tag + 1);
+
+        if (pfx != NULL && tagc != NULL && tagc[0] == '>') {
+            const char *q =
+                *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
+            const char *u = mss_rw_escape(v->rpool, v->uri, strlen(v->uri));
+
+            mss_rw_edit(v, r->tag + 1, r->tag + 1,
+                        apr_psprintf(v->rpool, "<%shref>%s</%shref>", q, u, q));
+            mss_v_mark(v, MSS_R_MS_HREF_REQUIRED, 0, 0, "fixed");
+            mss_method_note_href(v, v->uri);
+        }
+    }
 }
 
 static void response_end(mss_validator_t *v)
@@ -1565,6 +1759,9 @@ static void response_end(mss_validator_t *v)
         }
     }
     mss_method_response(v);
+    if (v->rw != NULL) {
+        response_edits(v);
+    }
     flush_response(v);
     v->in_response = 0;
 }
@@ -1583,6 +1780,14 @@ static void on_end(void *baton)
         v->depth_now--; /* nothing to check (the hot path) */
         /* (an ignored element can be the root: no parent then) */
         v->want_text = v->depth_now > 0 && !f[-1].text ? f[-1].wants : 0;
+        if (v->rw != NULL) {
+            if (v->depth_now <= 1) {
+                mss_rw_commit(v, mss_xml_offset(v->xml));
+            }
+            else {
+                mss_rw_room(v, mss_xml_offset(v->xml));
+            }
+        }
         return;
     }
     if (v->in_response
@@ -1649,6 +1854,21 @@ static void on_end(void *baton)
                 v->ps.first_with_content = apr_pstrdup(v->rpool, f->local);
                 v->ps.content_line = f->line;
             }
+            /* Rewrite: where its value is, should it be emptied
+             * (PF-ERROR-PROPS-EMPTY, PP-NAMES-ONLY); attributes would
+             * stay, so such a propstat is left as it is */
+            if (v->rw != NULL) {
+                if (f->attrs) {
+                    v->ps.attr_values++;
+                }
+                else {
+                    apr_off_t *r2 = MSS_PUSH(v->prop_ranges, apr_off_t);
+
+                    *r2 = f->tag;
+                    r2 = MSS_PUSH(v->prop_ranges, apr_off_t);
+                    *r2 = mss_xml_offset(v->xml);
+                }
+            }
         }
         break;
     case C_CONDITION:
@@ -1683,6 +1903,10 @@ static void on_end(void *baton)
         const frame_t *up = &v->stack[v->depth_now - 1];
 
         v->want_text = up->text ? 0 : up->wants;
+    }
+    /* Rewrite: a child of the root (a response) or the root has ended */
+    if (v->rw != NULL && v->depth_now <= 1) {
+        mss_rw_commit(v, mss_xml_offset(v->xml));
     }
 }
 
@@ -1889,7 +2113,11 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
     if (v->opts.fail_after > 0
         && v->bytes + (apr_off_t)len > v->opts.fail_after) {
         /* the fault-injection hook (mss.h): behave as an allocation
-         * failure, and stay failed */
+         * failure, and stay failed (Rewrite: what is held goes out
+         * unchanged first, as mss.h promises) */
+        if (v->rw != NULL) {
+            mss_rw_fail_open(v, NULL);
+        }
         v->cb_status = APR_ENOMEM;
         mss_xml_stop(v->xml);
         return v->cb_status;
@@ -1911,6 +2139,9 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
                 break;
             }
         }
+    }
+    if (v->rw != NULL && mss_rw_feed(v, buf, len) != APR_SUCCESS) {
+        return v->cb_status;
     }
     if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS) {
         mss_xml_feed(v->xml, buf, len, 0);
@@ -1937,6 +2168,9 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
                           "207 with an empty body (RFC 4918 13: the "
                           "outcome is in the multistatus body)");
             }
+            if (v->rw != NULL) {
+                mss_rw_finish(v);
+            }
         }
         else {
             if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS) {
@@ -1956,13 +2190,19 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
             if (v->stop == MSS_OUTCOME_CLEAN) {
                 document_end(v);
             }
+            if (v->rw != NULL) {
+                mss_rw_finish(v);
+            }
             /* HDR-CHARSET: text/xml without charset and non-ASCII bytes
              * (RFC 3023 gave that a US-ASCII default, RFC 7303 3.2) */
-            if (v->scan_ascii && v->non_ascii) {
-                mss_v_doc(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0, 0,
-                          "text/xml without a charset parameter, but "
-                          "the body has non-ASCII bytes (legacy "
-                          "clients read it as US-ASCII)");
+            if (v->scan_ascii && v->non_ascii
+                && rule_enabled(v, MSS_R_HDR_CHARSET)) {
+                mss_v_emit(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0,
+                           NULL, 0, 0, 0,
+                           "text/xml without a charset parameter, but "
+                           "the body has non-ASCII bytes (legacy "
+                           "clients read it as US-ASCII)",
+                           mss_rw_ct_charset(v) != NULL ? "fixed" : NULL);
             }
         }
     }
@@ -1972,7 +2212,11 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
         res->suppressed = v->suppressed;
         res->rejected = v->rejected;
         res->responses = v->responses;
+        res->failures = v->entries_fail;
         res->bytes = v->bytes;
+        res->fixed = v->fixed;
+        res->dropped = v->dropped;
+        res->rewritten = mss_rw_result(v, &res->bytes_out);
         res->stop_line = v->stop_line;
         res->stop_col = v->stop_col;
         if (v->stop != MSS_OUTCOME_CLEAN) {

@@ -199,6 +199,16 @@ apr_off_t mss_xml_offset(const mss_xml_t *x)
            + (apr_off_t)(ctxt->input->cur - ctxt->input->base);
 }
 
+int mss_xml_raw_offsets(const mss_xml_t *x)
+{
+    const xmlParserCtxtPtr ctxt = x->ctxt;
+
+    /* no transcoder: the parser reads the body's own bytes (UTF-8), so
+     * its offsets are offsets into the body */
+    return ctxt->input != NULL && ctxt->input->buf != NULL
+           && ctxt->input->buf->encoder == NULL;
+}
+
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                      const xmlChar *URI, int nb_namespaces,
                      const xmlChar **namespaces, int nb_attributes,

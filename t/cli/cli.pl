@@ -12,6 +12,9 @@ use File::Find;
 use File::Temp qw(tempdir);
 use IPC::Open3;
 use Symbol qw(gensym);
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use MssReq qw(req_args);
 
 my ($cli, $top) = @ARGV;
 $cli ||= 'build/msstrict';
@@ -90,30 +93,6 @@ find({ wanted => sub { push @fixtures, $File::Find::name if /\.xml$/ },
 @fixtures = sort @fixtures;
 ok(@fixtures > 0, 'found fixtures');
 
-sub req_args {
-    my ($xml) = @_;
-    (my $req = $xml) =~ s/\.xml$/.req/;
-    my @a;
-    my $text = slurp($req) // '';
-    for my $line (split /\n/, $text) {
-        next if $line =~ /^\s*(#|$)/;
-        my ($k, $v) = $line =~ /^\s*([a-z-]+)\s*:\s*(.*?)\s*$/ or next;
-        if    ($k eq 'method')           { push @a, '-m', $v }
-        elsif ($k eq 'uri')              { push @a, '-u', $v }
-        elsif ($k eq 'depth')            { push @a, '-d', $v }
-        elsif ($k eq 'scheme')           { push @a, '--scheme', $v }
-        elsif ($k eq 'req')              { push @a, '-Q', $v }
-        elsif ($k eq 'resp')             { push @a, '-H', $v }
-        elsif ($k eq 'propstat-methods') { push @a, '--propstat-methods', $v }
-        elsif ($k eq 'rule')             { push @a, '--rule', $v }
-        elsif ($k eq 'limits')           { push @a, '--limits', $v }
-        elsif ($k eq 'status')           { push @a, '--status', $v }
-        elsif ($k eq 'proxy-map')        { push @a, '--map', $v }
-        else { die "$req: unknown key $k\n" }
-    }
-    return @a;
-}
-
 sub expected {
     my ($xml) = @_;
     (my $exp = $xml) =~ s/\.xml$/.expect/;
@@ -130,9 +109,13 @@ sub expected {
 my %fields = map { $_ => 1 }
     qw(rule level rfc response href line col message action);
 my $json_ok = 1;
+my $rwdir = tempdir(CLEANUP => 1);
+my $have_xmllint = system('sh', '-c', 'command -v xmllint >/dev/null') == 0;
 for my $xml (@fixtures) {
     (my $name = $xml) =~ s{^\Q$top\E/}{};
     my @args = req_args($xml);
+    my $rewrite = grep { $_ eq 'rewrite' } @args;
+    push @args, '-o', "$rwdir/out.xml" if $rewrite;
     # the CLI checks Expires against the real clock, the unit test against
     # 2026-01-01: fixtures that depend on it are compared in the unit test
     my ($c, $o, $e) = run_cli(@args, '--json', $xml);
@@ -143,7 +126,8 @@ for my $xml (@fixtures) {
             && !grep { !$fields{$_} } @keys;
         $json_ok = 0 unless $v->{response} =~ /^\d+$/
             && $v->{line} =~ /^\d+$/ && $v->{col} =~ /^\d+$/
-            && $v->{action} eq 'logged'
+            && ($v->{action} eq 'logged'
+                || ($rewrite && $v->{action} =~ /^(fixed|dropped)$/))
             && $v->{level} =~ /^(MUST|SHOULD|DTD|DERIVED)$/
             && (!defined $v->{href} || !ref $v->{href});
     }
@@ -156,6 +140,28 @@ for my $xml (@fixtures) {
     }
     is($got, $want, "$name: CLI report matches .expect") or diag($e);
     is($c, @v ? 1 : 0, "$name: exit code " . (@v ? 1 : 0));
+    next unless $rewrite;
+    # Rewrite mode: the body is the golden .out (when there is one), the
+    # header changes the .hdr, and the output parses (a second, independent
+    # parser: xmllint) whenever the input did
+    my $outb = slurp("$rwdir/out.xml");
+    ok(defined $outb, "$name: rewrite wrote the body");
+    (my $golden = $xml) =~ s/\.xml$/.out/;
+    if (-e $golden) {
+        ok(defined $outb && $outb eq slurp($golden), "$name: body equals the .out file");
+    }
+    (my $ghdr = $xml) =~ s/\.xml$/.hdr/;
+    if (-e $ghdr) {
+        my $hdr = join('', map { /^msstrict: header (set|removed) (.*)$/
+                                     ? ($1 eq 'set' ? "set $2\n" : "unset $2\n") : () }
+                           split /\n/, $e);
+        is($hdr, slurp($ghdr), "$name: header changes equal the .hdr file");
+    }
+    my $in_ok = !grep { $_->{rule} eq 'XML-WELLFORMED' || $_->{rule} eq 'RW-FAIL-OPEN' } @v;
+    if ($have_xmllint && $in_ok) {
+        my $lint = system('xmllint', '--noout', '--nonet', "$rwdir/out.xml") >> 8;
+        is($lint, 0, "$name: xmllint parses the rewritten body");
+    }
 }
 ok($json_ok, 'every JSON record has exactly the design.md fields, typed');
 
@@ -198,8 +204,24 @@ is($rc, 2, 'bad limit: exit 2');
 ($rc, $out, $err) = run_cli('-H', 'no colon here', $clean);
 is($rc, 2, 'bad header: exit 2');
 ($rc, $out, $err) = run_cli('--mode', 'rewrite', $clean);
-is($rc, 2, '--mode rewrite is refused in this build: exit 2');
-like($err, qr/not implemented/, '... and says so');
+is($rc, 2, '--mode rewrite without -o: exit 2');
+like($err, qr/needs -o OUT/, '... and says so');
+# ---- rewrite mode ------------------------------------------------------
+($rc, $out, $err) = run_cli('--mode', 'rewrite', '-u', '/c/', '-d', '1',
+                            '-o', "$dir/rw.xml", $bad);
+is($rc, 1, 'rewrite: violations found (and fixed): exit 1');
+like($out, qr/MS-STATUS-SYNTAX .*\(fixed\)$/m, 'rewrite: the action is "fixed"');
+like(slurp("$dir/rw.xml") // '', qr{<D:status>HTTP/1\.1 200 OK</D:status>},
+     'rewrite: the status line is fixed in the output');
+like($err, qr/fixed=4 dropped=0 bytes_out=\d+ changed=yes/, 'rewrite: the summary counts the fixes');
+($rc, $out, $err) = run_cli('--mode', 'rewrite', '-u', '/c/', '-d', '1',
+                            '-o', "$dir/rw2.xml", $clean);
+is($rc, 0, 'rewrite, clean body: exit 0');
+is(slurp("$dir/rw2.xml"), slurp($clean), 'rewrite, clean body: the output is the input, byte for byte');
+($rc, $out, $err) = run_cli('--mode', 'rewrite', '-u', '/c/', '-d', '1', '--json',
+                            '-o', '-', $bad);
+like($out, qr{^<\?xml}, 'rewrite with -o -: the body goes to stdout');
+like($err, qr/"action":"fixed"/, 'rewrite with -o -: the JSON report goes to stderr');
 # ---- reject mode (exit 3, no body) --------------------------------------
 ($rc, $out, $err) = run_cli('--mode', 'reject', '--rule', 'MS-STATUS-SYNTAX=reject',
                             '-u', '/c/', '-d', '1', '-o', "$dir/out.xml", $bad);
@@ -222,7 +244,7 @@ is($rc, 3, 'reject with -o -: exit 3');
 is($out, '', 'reject with -o -: nothing on stdout');
 like($err, qr/"action":"rejected"/, 'reject with -o -: the JSON report goes to stderr');
 ($rc, $out, $err) = run_cli('-o', "$dir/x.xml", $clean);
-is($rc, 2, '-o without reject: exit 2');
+is($rc, 2, '-o in log mode: exit 2');
 
 ($rc, $out) = run_cli('--rule', 'MS-STATUS-SYNTAX=off', '-u', '/c/', '-d', '1',
                       $bad);

@@ -105,6 +105,24 @@ int main(int argc, char **argv)
             diag("expected:\n%s# got:\n%s# full report:\n%s", want, got,
                  whole.full);
         }
+        if (fx.golden != NULL) {
+            int same_out = whole.olen == fx.golden_len
+                           && memcmp(whole.out, fx.golden, fx.golden_len) == 0;
+
+            if (!ok(fx.opts.mode == MSS_MODE_REWRITE && same_out,
+                    "%s: the rewritten body is the .out file", name)) {
+                diag("got (%lu bytes):\n%s", (unsigned long)whole.olen,
+                     whole.out);
+            }
+        }
+        if (fx.golden_hdr != NULL) {
+            const char *got_hdr = whole.hdr != NULL ? whole.hdr : "";
+
+            if (!ok(strcmp(got_hdr, fx.golden_hdr) == 0,
+                    "%s: the header changes are the .hdr file", name)) {
+                diag("got:\n%s", got_hdr);
+            }
+        }
         run_fixture(p, &fx, 1, &t, &res);
         if (!ok(strcmp(t.full, whole.full) == 0,
                 "%s: one byte at a time gives the same report", name)) {

@@ -1,0 +1,690 @@
+/*
+ * mss_rewrite.c: the streaming normaliser of Rewrite mode (rules.md 0.2,
+ * 2.19).
+ *
+ * The rewriter never re-serialises a document.  It holds the body bytes
+ * since the last boundary (the root's start tag, the end of each child of
+ * the root), and the checks register byte edits against them: replace
+ * [a, b) with new text.  At each boundary the held bytes go out with their
+ * edits applied, so a response that needs no fix leaves as its original
+ * bytes, and in a fixed one every byte outside an edit, property values
+ * and namespace declarations among them, is the original
+ * (RW-PRESERVE-VALUES, RW-NS-SCOPE).  Inserted markup reuses a prefix that
+ * the enclosing element itself is written with, so it is in scope there.
+ *
+ * Offsets come from the parser (mss_xml_offset).  They are offsets into
+ * the body only while libxml2 reads it without a transcoder, i.e. UTF-8:
+ * a body in another encoding is passed through unchanged (transcoding is
+ * not done here) and the report says so.  Whatever stops the parse (not
+ * well-formed, a limit, a callback error) makes the rewriter fail open:
+ * what is held goes out unchanged and so does the rest (RW-FAIL-OPEN).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "mss_state.h"
+
+typedef struct {
+    apr_off_t a;
+    apr_off_t b;
+    const char *s;
+    apr_size_t len;
+    unsigned long seq; /* insertion order, for a stable sort */
+} edit_t;
+
+struct mss_rw_t {
+    mss_write_fn write;
+    void *wbaton;
+    char *buf; /* body bytes from offset base on */
+    apr_size_t len;
+    apr_size_t cap;
+    apr_off_t base;
+    apr_size_t max; /* held-bytes bound */
+    apr_array_header_t *edits;
+    apr_pool_t *epool; /* edit texts; cleared at each commit */
+    unsigned long seq;
+    int pass;         /* failed open: bytes go out unchanged */
+    int headers_done; /* the header decision is made */
+    int changed;      /* an edit or a header change was made */
+    int finished;
+    apr_off_t out;
+    apr_array_header_t *hdrs; /* mss_header_change_t */
+    const char *ct_charset;   /* a charset added to Content-Type */
+};
+
+/* ---- set-up -------------------------------------------------------- */
+
+/* The held bytes live on the heap (they grow and shrink by response, which
+ * a pool cannot give back); the validator's pool frees them. */
+static apr_status_t rw_cleanup(void *data)
+{
+    mss_rw_t *rw = data;
+
+    free(rw->buf);
+    rw->buf = NULL;
+    return APR_SUCCESS;
+}
+
+apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
+                                      void *baton)
+{
+    mss_rw_t *rw;
+    apr_status_t rv;
+
+    if (v->opts.mode != MSS_MODE_REWRITE || write == NULL || v->rw != NULL
+        || v->bytes > 0) {
+        return APR_EINVAL;
+    }
+    rw = apr_pcalloc(v->pool, sizeof(*rw));
+    rv = apr_pool_create(&rw->epool, v->pool);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    rw->write = write;
+    rw->wbaton = baton;
+    /* one response, and as much again for what may stand between two
+     * (whitespace, comments, the parser's look-ahead) */
+    rw->max = 2 * v->opts.max_response;
+    rw->cap = 16 * 1024;
+    rw->buf = malloc(rw->cap);
+    if (rw->buf == NULL) {
+        return APR_ENOMEM;
+    }
+    apr_pool_cleanup_register(v->pool, rw, rw_cleanup, apr_pool_cleanup_null);
+    rw->edits = apr_array_make(v->pool, 16, sizeof(edit_t));
+    rw->hdrs = apr_array_make(v->pool, 4, sizeof(mss_header_change_t));
+    v->prop_ranges = apr_array_make(v->pool, 16, sizeof(apr_off_t));
+    v->rw = rw;
+    v->doctype_off = -1;
+    return APR_SUCCESS;
+}
+
+const apr_array_header_t *mss_validator_header_changes(const mss_validator_t *v)
+{
+    static const apr_array_header_t none = {NULL, 0, 0, 0, NULL};
+
+    return v->rw != NULL ? v->rw->hdrs : &none;
+}
+
+int mss_rw_on(const mss_validator_t *v, mss_rule_e rule)
+{
+    mss_fix_e fix;
+
+    if (v->rw == NULL || v->rw->pass) {
+        return 0;
+    }
+    switch ((mss_action_e)v->opts.rule_action[rule]) {
+    case MSS_ACTION_FIX:
+        return 1;
+    case MSS_ACTION_DEFAULT:
+        fix = mss_rule_info(rule)->fix;
+        return fix == MSS_FIX_N1 || fix == MSS_FIX_N2;
+    default:
+        return 0;
+    }
+}
+
+int mss_rule_fixable(mss_rule_e rule)
+{
+    switch (rule) {
+    case MSS_R_HDR_CT_XML:
+    case MSS_R_HDR_CT_APPXML:
+    case MSS_R_HDR_CHARSET:
+    case MSS_R_HDR_DELTAV_NOCACHE:
+    case MSS_R_XML_NO_DTD:
+    case MSS_R_MS_HREF_REQUIRED:
+    case MSS_R_MS_HREF_SIMPLE_REF:
+    case MSS_R_MS_HREF_DOT_SEGMENTS:
+    case MSS_R_MS_HREF_PROXY_MAP:
+    case MSS_R_MS_HREF_PCT_ENCODE:
+    case MSS_R_MS_HREF_PCT_CANON:
+    case MSS_R_MS_HREF_FRAGMENT:
+    case MSS_R_MS_HREF_COLLECTION_SLASH:
+    case MSS_R_MS_STATUS_SYNTAX:
+    case MSS_R_MS_STATUS_REASON:
+    case MSS_R_PF_DEPTH_SCOPE:
+    case MSS_R_PF_ERROR_PROPS_EMPTY:
+    case MSS_R_PP_NAMES_ONLY:
+    case MSS_R_DEL_NO_424:
+    case MSS_R_DEL_NO_204:
+    case MSS_R_CM_NO_424:
+    case MSS_R_CM_NO_201_204:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* ---- held bytes ---------------------------------------------------- */
+
+static apr_status_t out(mss_validator_t *v, const char *s, apr_size_t n)
+{
+    apr_status_t rv;
+
+    if (n == 0 || v->cb_status != APR_SUCCESS) {
+        return v->cb_status;
+    }
+    rv = v->rw->write(v->rw->wbaton, s, n);
+    if (rv != APR_SUCCESS) {
+        v->cb_status = rv;
+        mss_xml_stop(v->xml);
+        return rv;
+    }
+    v->rw->out += (apr_off_t)n;
+    return APR_SUCCESS;
+}
+
+const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b)
+{
+    const mss_rw_t *rw = v->rw;
+
+    if (rw == NULL || a < rw->base || b < a
+        || b > rw->base + (apr_off_t)rw->len) {
+        return NULL;
+    }
+    return rw->buf + (a - rw->base);
+}
+
+apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at)
+{
+    const mss_rw_t *rw = v->rw;
+    apr_off_t i;
+
+    /* no "<" can occur inside a tag (attribute values escape it), so the
+     * last one before the tag's end opens it */
+    if (rw == NULL || at >= rw->base + (apr_off_t)rw->len) {
+        return -1;
+    }
+    for (i = at; i >= rw->base; i--) {
+        if (rw->buf[i - rw->base] == '<') {
+            return i;
+        }
+    }
+    return -1;
+}
+
+const char *mss_rw_prefix(mss_validator_t *v, apr_off_t lt)
+{
+    const char *s = mss_rw_bytes(v, lt, lt + 1);
+    apr_size_t i;
+    apr_size_t held;
+
+    if (s == NULL || s[0] != '<') {
+        return NULL;
+    }
+    held = (apr_size_t)(v->rw->base + (apr_off_t)v->rw->len - lt);
+    for (i = 1; i < held; i++) {
+        char c = s[i];
+
+        if (c == ':') {
+            return apr_pstrmemdup(v->rw->epool, s + 1, i - 1);
+        }
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>'
+            || c == '/') {
+            return "";
+        }
+    }
+    return NULL;
+}
+
+const char *mss_rw_escape(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    apr_size_t i;
+    apr_size_t n = 0;
+    char *o;
+    char *d;
+
+    for (i = 0; i < len; i++) {
+        n += s[i] == '&' ? 5 : (s[i] == '<' || s[i] == '>') ? 4 : 1;
+    }
+    o = d = apr_palloc(p, n + 1);
+    for (i = 0; i < len; i++) {
+        switch (s[i]) {
+        case '&':
+            memcpy(d, "&amp;", 5);
+            d += 5;
+            break;
+        case '<':
+            memcpy(d, "&lt;", 4);
+            d += 4;
+            break;
+        case '>':
+            memcpy(d, "&gt;", 4);
+            d += 4;
+            break;
+        default:
+            *d++ = s[i];
+        }
+    }
+    *d = '\0';
+    return o;
+}
+
+void mss_rw_edit(mss_validator_t *v, apr_off_t a, apr_off_t b, const char *s)
+{
+    mss_rw_t *rw = v->rw;
+    edit_t *e;
+
+    if (rw == NULL || rw->pass || a < rw->base || b < a) {
+        return;
+    }
+    e = &APR_ARRAY_PUSH(rw->edits, edit_t);
+    e->a = a;
+    e->b = b;
+    e->len = strlen(s);
+    e->s = apr_pstrmemdup(rw->epool, s, e->len);
+    e->seq = rw->seq++;
+}
+
+static int edit_cmp(const void *x, const void *y)
+{
+    const edit_t *p = x;
+    const edit_t *q = y;
+
+    if (p->a != q->a) {
+        return p->a < q->a ? -1 : 1;
+    }
+    if (p->b != q->b) {
+        return p->b > q->b ? -1 : 1; /* the wider one first */
+    }
+    return p->seq < q->seq ? -1 : p->seq > q->seq ? 1 : 0;
+}
+
+/* ---- the header decision (RW-HEADERS, rules.md 2.1) ----------------- */
+
+static pending_t *held_find(mss_validator_t *v, mss_rule_e rule)
+{
+    pending_t *pv;
+
+    for (pv = v->dhead; pv != NULL; pv = pv->next) {
+        if (pv->rule == rule) {
+            return pv;
+        }
+    }
+    return NULL;
+}
+
+static void held_mark(mss_validator_t *v, mss_rule_e rule)
+{
+    pending_t *pv;
+
+    for (pv = v->dhead; pv != NULL; pv = pv->next) {
+        if (pv->rule == rule) {
+            pv->action = "fixed";
+        }
+    }
+}
+
+int mss_rw_hold_doc(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
+                    unsigned long line, unsigned long col, const char *msg)
+{
+    pending_t *pv;
+
+    if (v->rw->headers_done) {
+        return 0;
+    }
+    pv = apr_palloc(v->pool, sizeof(*pv));
+    pv->rule = rule;
+    pv->sev = sev;
+    pv->line = line;
+    pv->col = col;
+    pv->msg = msg;
+    pv->action = NULL;
+    pv->next = NULL;
+    if (v->dtail != NULL) {
+        v->dtail->next = pv;
+    }
+    else {
+        v->dhead = pv;
+    }
+    v->dtail = pv;
+    return 1;
+}
+
+static void set_header(mss_validator_t *v, const char *name, const char *value)
+{
+    mss_header_change_t *h = &APR_ARRAY_PUSH(v->rw->hdrs, mss_header_change_t);
+
+    h->name = name;
+    h->value = value;
+    v->rw->changed = 1;
+}
+
+/* The body reads as UTF-8 for a recipient too: the parser needs no
+ * transcoder, and the labels (RFC 7303 3.2 precedence) say UTF-8 or
+ * US-ASCII, or the charset parameter is the ISO-8859-1 that server-wide
+ * defaults add while the body itself declares UTF-8 (rules.md A14). */
+static int body_utf8(const mss_validator_t *v)
+{
+    const char *e = v->eff_enc;
+
+    if (!mss_xml_raw_offsets(v->xml)) {
+        return 0;
+    }
+    if (e == NULL || strcmp(e, "utf8") == 0 || strcmp(e, "usascii") == 0) {
+        return 1;
+    }
+    return strcmp(e, "iso88591") == 0 && v->bom == NULL && v->decl_enc != NULL
+           && strcmp(v->decl_enc, "utf8") == 0;
+}
+
+void mss_rw_headers(mss_validator_t *v)
+{
+    mss_rw_t *rw = v->rw;
+    pending_t *pv;
+    const char *mt = v->media_type;
+    const char *cs = v->charset;
+    int ct_changed = 0;
+    int utf8;
+
+    if (rw == NULL || rw->headers_done) {
+        return;
+    }
+    rw->headers_done = 1;
+    utf8 = !rw->pass && v->root_ok && body_utf8(v);
+    if (v->resp_headers != NULL) {
+        /* HDR-CT-XML: RFC 4918 8.2; the charset follows (HDR-CHARSET) */
+        if (utf8 && held_find(v, MSS_R_HDR_CT_XML) != NULL
+            && mss_rw_on(v, MSS_R_HDR_CT_XML)) {
+            held_mark(v, MSS_R_HDR_CT_XML);
+            mt = "application/xml";
+            cs = "utf-8";
+            ct_changed = 1;
+            held_mark(v, MSS_R_HDR_CHARSET);
+            held_mark(v, MSS_R_HDR_ENCODING_UTF);
+        }
+        /* HDR-CT-APPXML (N1 opt-in): the media type only */
+        if (mt != NULL && strcmp(mt, "text/xml") == 0
+            && held_find(v, MSS_R_HDR_CT_APPXML) != NULL
+            && mss_rw_on(v, MSS_R_HDR_CT_APPXML)) {
+            held_mark(v, MSS_R_HDR_CT_APPXML);
+            mt = "application/xml";
+            ct_changed = 1;
+        }
+        /* HDR-CHARSET: label a UTF-8 body as such (RFC 7303 3.2) */
+        if (utf8 && mt != NULL && mss_rw_on(v, MSS_R_HDR_CHARSET)) {
+            if (held_find(v, MSS_R_HDR_CHARSET) != NULL && v->bom == NULL) {
+                held_mark(v, MSS_R_HDR_CHARSET);
+                cs = "utf-8";
+                ct_changed = 1;
+                /* the ISO-8859-1 label was the only non-UTF-8 thing about
+                 * a body that is UTF-8 (HDR-ENCODING-UTF's aim) */
+                held_mark(v, MSS_R_HDR_ENCODING_UTF);
+            }
+            else if (v->scan_ascii && cs == NULL) {
+                /* text/xml without charset: whether the body has
+                 * non-ASCII bytes is known at its end only, and the label
+                 * is right either way */
+                cs = "utf-8";
+                ct_changed = 1;
+                rw->ct_charset = cs;
+            }
+        }
+        if (ct_changed) {
+            set_header(v, "Content-Type",
+                       cs != NULL
+                           ? apr_psprintf(v->pool, "%s; charset=\"%s\"", mt, cs)
+                           : mt);
+        }
+        /* HDR-DELTAV-NOCACHE: RFC 3253 7.1, 8.2, 11.2 */
+        if (held_find(v, MSS_R_HDR_DELTAV_NOCACHE) != NULL
+            && mss_rw_on(v, MSS_R_HDR_DELTAV_NOCACHE)) {
+            const char *cc = apr_table_get(v->resp_headers, "Cache-Control");
+
+            held_mark(v, MSS_R_HDR_DELTAV_NOCACHE);
+            set_header(v, "Cache-Control",
+                       cc != NULL && *cc != '\0'
+                           ? apr_pstrcat(v->pool, cc, ", no-cache", NULL)
+                           : "no-cache");
+        }
+    }
+    /* RW-HEADERS: RFC 9110 8.6, 8.8.3.  What later responses need is not
+     * known yet, so unless the whole body is in and unchanged, the length,
+     * digests and validators of the original no longer hold. */
+    if (v->resp_headers != NULL
+        && !(rw->finished && rw->edits->nelts == 0 && !rw->changed)) {
+        static const char *const gone[] = {"Content-Length", "Content-MD5",
+                                           "Digest",         "Content-Digest",
+                                           "Repr-Digest",    "ETag"};
+        size_t i;
+
+        for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+            if (apr_table_get(v->resp_headers, gone[i]) != NULL) {
+                mss_header_change_t *h =
+                    &APR_ARRAY_PUSH(rw->hdrs, mss_header_change_t);
+
+                h->name = gone[i];
+                h->value = NULL;
+            }
+        }
+    }
+    /* the held document-level findings, in order */
+    for (pv = v->dhead; pv != NULL; pv = pv->next) {
+        mss_v_emit(v, pv->rule, pv->sev, 0, NULL, 0, pv->line, pv->col, pv->msg,
+                   pv->action);
+    }
+    v->dhead = v->dtail = NULL;
+}
+
+/* ---- the prolog (XML-NO-DTD) --------------------------------------- */
+
+static apr_size_t skip_to(const char *s, apr_size_t i, apr_size_t n,
+                          const char *end)
+{
+    size_t el = strlen(end);
+
+    while (i + el <= n) {
+        if (memcmp(s + i, end, el) == 0) {
+            return i + el;
+        }
+        i++;
+    }
+    return n;
+}
+
+/* XML-NO-DTD: RFC 4918 17, 20.6.  The parse got this far, so the DOCTYPE
+ * declared no entity and the body referenced none beyond the predefined
+ * five: it can go, unless it has an internal subset (left as it is). */
+static void prolog_edits(mss_validator_t *v, apr_off_t end)
+{
+    mss_rw_t *rw = v->rw;
+    const char *s = rw->buf;
+    apr_size_t n = (apr_size_t)(end - rw->base);
+    apr_size_t i = 0;
+    apr_size_t k;
+
+    if (rw->base != 0 || v->doctype_off < 0
+        || !mss_rw_on(v, MSS_R_XML_NO_DTD)) {
+        return;
+    }
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        i = 3;
+    }
+    while (i < n) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+            i++;
+        }
+        else if (i + 4 <= n && memcmp(s + i, "<!--", 4) == 0) {
+            i = skip_to(s, i + 4, n, "-->");
+        }
+        else if (i + 2 <= n && memcmp(s + i, "<?", 2) == 0) {
+            i = skip_to(s, i + 2, n, "?>");
+        }
+        else {
+            break;
+        }
+    }
+    if (i + 9 > n || memcmp(s + i, "<!DOCTYPE", 9) != 0) {
+        return;
+    }
+    /* after the name and external id (where the parser reported it), the
+     * next significant byte is ">" or the "[" of an internal subset */
+    k = (apr_size_t)(v->doctype_off - rw->base);
+    while (k < n
+           && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n')) {
+        k++;
+    }
+    if (k >= n || s[k] != '>') {
+        return;
+    }
+    k++;
+    if (k < n && s[k] == '\n') {
+        k++; /* the line it stood on */
+    }
+    mss_rw_edit(v, rw->base + (apr_off_t)i, rw->base + (apr_off_t)k, "");
+    held_mark(v, MSS_R_XML_NO_DTD);
+}
+
+/* ---- commit, fail open, feed, finish -------------------------------- */
+
+void mss_rw_commit(mss_validator_t *v, apr_off_t end)
+{
+    mss_rw_t *rw = v->rw;
+    apr_size_t n;
+    apr_off_t at;
+    int i;
+
+    if (rw == NULL || rw->pass || end <= rw->base
+        || end > rw->base + (apr_off_t)rw->len) {
+        return;
+    }
+    if (!mss_rw_room(v, end)) {
+        return;
+    }
+    if (!rw->headers_done) {
+        if (!mss_xml_raw_offsets(v->xml)) {
+            mss_rw_fail_open(v, "the body is not in UTF-8: it is passed on "
+                                "unchanged (transcoding is not done)");
+            return;
+        }
+        prolog_edits(v, end);
+        mss_rw_headers(v);
+    }
+    n = (apr_size_t)(end - rw->base);
+    at = rw->base;
+    if (rw->edits->nelts > 1) {
+        qsort(rw->edits->elts, (size_t)rw->edits->nelts, sizeof(edit_t),
+              edit_cmp);
+    }
+    for (i = 0; i < rw->edits->nelts; i++) {
+        const edit_t *e = &APR_ARRAY_IDX(rw->edits, i, edit_t);
+
+        if (e->a < at || e->b > end) {
+            continue; /* inside a wider edit, or beyond this commit */
+        }
+        out(v, rw->buf + (at - rw->base), (apr_size_t)(e->a - at));
+        out(v, e->s, e->len);
+        at = e->b;
+        rw->changed = 1;
+    }
+    out(v, rw->buf + (at - rw->base), (apr_size_t)(end - at));
+    memmove(rw->buf, rw->buf + n, rw->len - n);
+    rw->len -= n;
+    rw->base = end;
+    rw->edits->nelts = 0;
+    apr_pool_clear(rw->epool);
+}
+
+void mss_rw_fail_open(mss_validator_t *v, const char *why)
+{
+    mss_rw_t *rw = v->rw;
+
+    if (rw == NULL || rw->pass) {
+        return;
+    }
+    rw->pass = 1;
+    rw->edits->nelts = 0;
+    {
+        /* the fixes found so far in the open response are never applied */
+        pending_t *pv;
+
+        for (pv = v->resp.head; pv != NULL; pv = pv->next) {
+            pv->action = NULL;
+        }
+        v->resp.dropping = 0;
+    }
+    if (why != NULL) {
+        mss_rw_hold_doc(v, MSS_R_RW_FAIL_OPEN, MSS_SEV_WARN, 0, 0, why);
+        if (rw->headers_done) {
+            mss_v_emit(v, MSS_R_RW_FAIL_OPEN, MSS_SEV_WARN, 0, NULL, 0, 0, 0,
+                       why, NULL);
+        }
+    }
+    mss_rw_headers(v);
+    out(v, rw->buf, rw->len);
+    rw->base += (apr_off_t)rw->len;
+    rw->len = 0;
+}
+
+apr_status_t mss_rw_feed(mss_validator_t *v, const char *buf, apr_size_t len)
+{
+    mss_rw_t *rw = v->rw;
+
+    if (rw->pass) {
+        return out(v, buf, len);
+    }
+    if (rw->len + len > rw->cap) {
+        apr_size_t cap = rw->cap;
+        char *nb;
+
+        while (cap < rw->len + len) {
+            cap *= 2;
+        }
+        nb = realloc(rw->buf, cap);
+        if (nb == NULL) {
+            mss_rw_fail_open(v, NULL);
+            return out(v, buf, len);
+        }
+        rw->buf = nb;
+        rw->cap = cap;
+    }
+    memcpy(rw->buf + rw->len, buf, len);
+    rw->len += len;
+    return APR_SUCCESS;
+}
+
+/* RW-LIMITS: what is held between two boundaries stays within rw->max.
+ * Checked at parse events and at each commit, by offset, so the decision
+ * does not depend on how the body was split; 0 when it failed open. */
+int mss_rw_room(mss_validator_t *v, apr_off_t end)
+{
+    mss_rw_t *rw = v->rw;
+
+    if (rw->pass || end - rw->base <= (apr_off_t)rw->max) {
+        return !rw->pass;
+    }
+    mss_rw_fail_open(v, apr_psprintf(v->pool,
+                                     "more than %" APR_SIZE_T_FMT
+                                     " bytes between two response "
+                                     "boundaries (twice response=): the "
+                                     "rest is passed on unchanged",
+                                     rw->max));
+    return 0;
+}
+
+void mss_rw_finish(mss_validator_t *v)
+{
+    mss_rw_t *rw = v->rw;
+
+    rw->finished = 1;
+    if (!rw->pass) {
+        /* what follows the root (comments, whitespace) */
+        if (rw->len > 0) {
+            mss_rw_commit(v, rw->base + (apr_off_t)rw->len);
+        }
+        mss_rw_headers(v);
+    }
+}
+
+int mss_rw_result(const mss_validator_t *v, apr_off_t *bytes_out)
+{
+    *bytes_out = v->rw != NULL ? v->rw->out : 0;
+    return v->rw != NULL && v->rw->changed;
+}
+
+const char *mss_rw_ct_charset(const mss_validator_t *v)
+{
+    return v->rw != NULL ? v->rw->ct_charset : NULL;
+}
