@@ -18,9 +18,12 @@
  *            buffer before any such rule fires is released and checked on
  *            in Log mode ("could not enforce"); one that outgrows it after
  *            is discarded as it comes, and rejected at its end.
- *   Rewrite  needs the streaming rewriter of the core, which this build
- *            does not have yet: the directive refuses it at start-up
- *            rather than pretend.
+ *   Rewrite  the core's streaming rewriter re-emits the body one
+ *            DAV:response at a time (fixed ones with byte edits, the rest
+ *            verbatim).  Headers are held until the first response is
+ *            complete, the body ends, or DAVMSStrictMaxBuffer bytes came
+ *            in; then the core's header changes are applied (a body that
+ *            ended by then gets an exact Content-Length).
  *
  * Fail open: a violation, a malformed body, a limit or an internal error
  * of the checker never changes the bytes the client receives or turns the
@@ -152,14 +155,7 @@ static const char *msstrict_set_mode(cmd_parms *cmd, void *dv, const char *arg)
         c->mode = MSSTRICT_REJECT;
     }
     else if (strcasecmp(arg, "Rewrite") == 0) {
-        /* Refuse rather than silently run as Log: an admin who asks for
-         * Rewrite must not believe bodies are being fixed. */
-        return apr_psprintf(cmd->pool,
-                            "%s %s: not available in this build of "
-                            "mod_dav_msstrict " MSS_VERSION
-                            " (the streaming rewriter is not built yet); "
-                            "use Off, Log or Reject",
-                            cmd->cmd->name, arg);
+        c->mode = MSSTRICT_REWRITE;
     }
     else {
         return apr_psprintf(cmd->pool,
@@ -437,6 +433,11 @@ typedef struct {
     int discarding;      /* over the buffer with a reject pending: drop bytes */
     int unenforced;      /* over the buffer first: carried on in Log mode */
     apr_size_t rejected; /* reject-level violations, at the end */
+    /* Rewrite */
+    apr_bucket_brigade *out; /* what the core wrote, not yet passed */
+    int released;            /* the headers are decided and out */
+    int passthrough;         /* the checker failed: bytes go as they are */
+    int rewrote;             /* the core changed the body or a header */
 } msstrict_ctx;
 
 static const char *msstrict_mode_name(int mode)
@@ -616,6 +617,10 @@ static int msstrict_reject_status(const request_rec *r)
                                         : HTTP_INTERNAL_SERVER_ERROR;
 }
 
+static void msstrict_release(msstrict_ctx *ctx, int complete);
+static apr_status_t msstrict_write(void *baton, const char *buf,
+                                   apr_size_t len);
+
 /* End of body: whole-body checks, the summary line, notes and audit. */
 static void msstrict_finish(msstrict_ctx *ctx)
 {
@@ -637,6 +642,13 @@ static void msstrict_finish(msstrict_ctx *ctx)
         }
     }
     ctx->rejected = res.rejected;
+    if (ctx->mode == MSSTRICT_REWRITE) {
+        ctx->rewrote = res.rewritten;
+        if (!ctx->released) {
+            /* the whole body is in: its exact length can be said */
+            msstrict_release(ctx, 1);
+        }
+    }
     if (ctx->discarding) {
         /* Reject: the verdict came before the buffer filled, and stands
          * even if the checker failed later */
@@ -658,6 +670,9 @@ static void msstrict_finish(msstrict_ctx *ctx)
     else if (ctx->mode == MSSTRICT_REJECT && res.rejected > 0) {
         result = "rejected";
         ctx->bytes_out = 0;
+    }
+    else if (ctx->mode == MSSTRICT_REWRITE && res.fixed > 0) {
+        result = "fixed";
     }
     else {
         result = mss_outcome_name(res.outcome);
@@ -879,6 +894,10 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
         rv = mss_validator_create(&ctx->v, ctx->pool, &opts, &req,
                                   msstrict_report, ctx);
     }
+    if (rv == APR_SUCCESS && mode == MSSTRICT_REWRITE) {
+        ctx->out = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+        rv = mss_validator_set_output(ctx->v, msstrict_write, ctx);
+    }
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       "MSS00114: cannot start the checker; the 207 is passed "
@@ -899,7 +918,9 @@ static void msstrict_feed(msstrict_ctx *ctx, const char *data, apr_size_t len)
     apr_status_t rv;
 
     ctx->bytes_in += (apr_off_t)len;
-    ctx->bytes_out += (apr_off_t)len;
+    if (ctx->mode != MSSTRICT_REWRITE || ctx->stopped) {
+        ctx->bytes_out += (apr_off_t)len; /* Rewrite: the core counts */
+    }
     if (ctx->stopped || len == 0) {
         return;
     }
@@ -1090,6 +1111,146 @@ static apr_status_t msstrict_hold(ap_filter_t *f, msstrict_ctx *ctx,
     return APR_SUCCESS;
 }
 
+/* Rewrite: the core's write callback.  The bytes are copied into heap
+ * buckets of ctx->out, which the filter passes on after each brigade once
+ * the headers are out. */
+static apr_status_t msstrict_write(void *baton, const char *buf, apr_size_t len)
+{
+    msstrict_ctx *ctx = baton;
+
+    ctx->bytes_out += (apr_off_t)len;
+    return apr_brigade_write(ctx->out, NULL, NULL, buf, len);
+}
+
+/* Rewrite: apply the core's header changes (rules.md RW-HEADERS) before
+ * the first byte leaves.  With the whole body in (@p complete), the length
+ * is known: Content-Length is set to it rather than dropped, and an
+ * unchanged body keeps its headers as they were. */
+static void msstrict_release(msstrict_ctx *ctx, int complete)
+{
+    request_rec *r = ctx->r;
+    const apr_array_header_t *hc;
+    int i;
+
+    ctx->released = 1;
+    if (ctx->v == NULL || ctx->passthrough) {
+        return;
+    }
+    hc = mss_validator_header_changes(ctx->v);
+    for (i = 0; i < hc->nelts; i++) {
+        const mss_header_change_t *h =
+            &APR_ARRAY_IDX(hc, i, mss_header_change_t);
+
+        if (complete && h->value == NULL
+            && strcasecmp(h->name, "Content-Length") == 0) {
+            continue; /* set below */
+        }
+        if (complete && !ctx->rewrote) {
+            break; /* nothing changed: the original headers hold */
+        }
+        if (strcasecmp(h->name, "Content-Type") == 0 && h->value != NULL) {
+            ap_set_content_type(r, apr_pstrdup(r->pool, h->value));
+        }
+        if (h->value != NULL) {
+            apr_table_set(r->headers_out, h->name, h->value);
+        }
+        else {
+            apr_table_unset(r->headers_out, h->name);
+            apr_table_unset(r->err_headers_out, h->name);
+        }
+    }
+    if (complete && ctx->rewrote) {
+        ap_set_content_length(r, ctx->bytes_out);
+    }
+    else if (!complete) {
+        /* streamed: the length of what goes out is not known yet */
+        apr_table_unset(r->headers_out, "Content-Length");
+    }
+}
+
+/* Rewrite mode: the core re-emits the body; see the file comment. */
+static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
+                                     apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    apr_bucket *e;
+    apr_bucket *next;
+    apr_status_t rv;
+    int eos = 0;
+
+    for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb); e = next) {
+        const char *data;
+        apr_size_t len;
+
+        next = APR_BUCKET_NEXT(e);
+        if (APR_BUCKET_IS_EOS(e)) {
+            /* the core writes what it held; then the EOS, after it */
+            msstrict_finish(ctx);
+            APR_BUCKET_REMOVE(e);
+            APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+            eos = 1;
+            break;
+        }
+        if (APR_BUCKET_IS_METADATA(e) || ctx->passthrough) {
+            /* metadata, or bytes after a failure of the checker, go on
+             * in their place in the output */
+            if (!APR_BUCKET_IS_METADATA(e)) {
+                rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+                if (rv != APR_SUCCESS) {
+                    return rv;
+                }
+                ctx->bytes_in += (apr_off_t)len;
+                ctx->bytes_out += (apr_off_t)len;
+            }
+            APR_BUCKET_REMOVE(e);
+            if (APR_BUCKET_IS_FLUSH(e) && !ctx->released) {
+                /* a FLUSH cannot be honoured while the headers are held */
+                apr_bucket_destroy(e);
+                continue;
+            }
+            APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+            continue;
+        }
+        rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                          "MSS00117: reading the 207 body failed");
+            return rv;
+        }
+        ctx->buckets++;
+        msstrict_feed(ctx, data, len);
+        if (ctx->stopped) {
+            /* fail open (mss.h): every earlier byte has been written;
+             * this bucket and the rest go on unchanged */
+            ctx->passthrough = 1;
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "MSS00125: Rewrite stopped after %" APR_OFF_T_FMT
+                          " bytes; the rest of the 207 passes unchanged "
+                          "(%s %s)",
+                          ctx->bytes_in, msstrict_log_text(r->pool, r->method),
+                          msstrict_log_text(r->pool, r->unparsed_uri));
+            APR_BUCKET_REMOVE(e);
+            APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+            continue;
+        }
+        apr_bucket_delete(e);
+    }
+    if (!ctx->released
+        && (ctx->bytes_in > ctx->max_buffer || ctx->passthrough
+            || (ctx->v != NULL && mss_validator_responses_done(ctx->v) > 0))) {
+        msstrict_release(ctx, 0);
+    }
+    if (!ctx->released && !eos) {
+        return APR_SUCCESS; /* holding: the output waits in ctx->out */
+    }
+    rv = ap_pass_brigade(f->next, ctx->out);
+    apr_brigade_cleanup(ctx->out);
+    if (eos) {
+        apr_brigade_cleanup(bb);
+    }
+    return rv;
+}
+
 static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     msstrict_ctx *ctx = f->ctx;
@@ -1112,6 +1273,9 @@ static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     ctx->brigades++;
     if (ctx->mode == MSSTRICT_REJECT) {
         return msstrict_hold(f, ctx, bb);
+    }
+    if (ctx->mode == MSSTRICT_REWRITE) {
+        return msstrict_rewrite(f, ctx, bb);
     }
     return msstrict_pass(f, ctx, bb);
 }

@@ -36,7 +36,7 @@ mkdir -p "$work/build"
 cp "$MODULE" "$work/build/mod_dav_msstrict.so"
 cp "$top/build/msstrict" "$work/build/"
 mkdir -p "$work/san"
-mkdir -p "$work/t/htdocs/dav" "$work/t/htdocs/litmus-off" "$work/t/htdocs/litmus-log"
+mkdir -p "$work/t/htdocs/dav" "$work/t/htdocs/litmus-off" "$work/t/htdocs/litmus-log" "$work/t/htdocs/litmus-rw"
 
 # the modules the suite needs (log_config is built into Debian's httpd)
 {

@@ -284,6 +284,10 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
 const apr_array_header_t *
 mss_validator_header_changes(const mss_validator_t *v);
 
+/** @brief Top-level responses seen to their end so far (Rewrite: each has
+ *  gone to the write callback by then, unless the body failed open). */
+apr_size_t mss_validator_responses_done(const mss_validator_t *v);
+
 /**
  * @brief Reject mode: how many violations of rules set to reject were
  * found so far, reported or not.  Lets a caller that holds the body decide

@@ -446,8 +446,9 @@ void mss_rw_headers(mss_validator_t *v)
     if (v->resp_headers != NULL
         && !(rw->finished && rw->edits->nelts == 0 && !rw->changed)) {
         static const char *const gone[] = {"Content-Length", "Content-MD5",
-                                           "Digest",         "Content-Digest",
-                                           "Repr-Digest",    "ETag"};
+                                           "Digest", "Content-Digest",
+                                           "Repr-Digest"};
+        const char *etag = apr_table_get(v->resp_headers, "ETag");
         size_t i;
 
         for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
@@ -458,6 +459,19 @@ void mss_rw_headers(mss_validator_t *v)
                 h->name = gone[i];
                 h->value = NULL;
             }
+        }
+        /* a changed representation needs another entity tag: as
+         * mod_deflate does, a suffix inside the quotes ("x" becomes
+         * "x-msstrict"); an ETag that is not a quoted string goes */
+        if (etag != NULL) {
+            mss_header_change_t *h =
+                &APR_ARRAY_PUSH(rw->hdrs, mss_header_change_t);
+            size_t n = strlen(etag);
+
+            h->name = "ETag";
+            h->value = n >= 2 && etag[n - 1] == '"' ? apr_psprintf(
+                           v->pool, "%.*s-msstrict\"", (int)(n - 1), etag)
+                                                    : NULL;
         }
     }
     /* the held document-level findings, in order */
@@ -687,4 +701,9 @@ int mss_rw_result(const mss_validator_t *v, apr_off_t *bytes_out)
 const char *mss_rw_ct_charset(const mss_validator_t *v)
 {
     return v->rw != NULL ? v->rw->ct_charset : NULL;
+}
+
+apr_size_t mss_validator_responses_done(const mss_validator_t *v)
+{
+    return v->responses - (v->in_response ? 1 : 0);
 }

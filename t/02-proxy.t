@@ -7,7 +7,7 @@
 # notes and the error-log summary name exactly the rule the body breaks
 # (each body's comment cites its RFC section), the record says
 # "proxied": true, and nothing taken from the body can forge a log line.
-# Rewrite and Reject are refused by this build (t/04-config.t).
+# Rewrite is t/09-rewrite.t, Reject t/06-reject.t.
 use strict;
 use warnings FATAL => 'all';
 use lib 't/lib';

@@ -2,7 +2,7 @@
 #   - nested <Location>s: a child inherits what it leaves unset (mode, rule
 #     overrides, limits) and overrides what it sets;
 #   - every bad directive value fails "apache2 -t" with a message naming
-#     the directive; Rewrite and Reject are refused by this build.
+#     the directive.
 use strict;
 use warnings FATAL => 'all';
 use lib 't/lib';
@@ -13,7 +13,6 @@ use MssT qw(req mark audit_since errlog_since access_line rules_of slurp);
 
 my @bad = (
     [ 'DAVMSStrict Sometimes',                    qr/DAVMSStrict: 'Sometimes' is not Off, Log, Rewrite or Reject/ ],
-    [ 'DAVMSStrict Rewrite',                      qr/DAVMSStrict Rewrite: not available in this build/ ],
     [ 'DAVMSStrictRule NO-SUCH-RULE log',         qr/DAVMSStrictRule: unknown rule id 'NO-SUCH-RULE'/ ],
     [ 'DAVMSStrictRule MS-HREF-REQUIRED maybe',   qr/DAVMSStrictRule MS-HREF-REQUIRED: 'maybe' is not off, log, fix or reject/ ],
     [ 'DAVMSStrictRule MS-HREF-REQUIRED',         qr/DAVMSStrictRule takes two arguments/ ],
@@ -28,7 +27,7 @@ my @bad = (
     [ 'DAVMSStrictAuditLog "|"',                  qr/DAVMSStrictAuditLog: needs a file name/ ],
 );
 my @good = (
-    "DAVMSStrict Reject\nDAVMSStrict Log\nDAVMSStrictRule ms-href-required OFF\n"
+    "DAVMSStrict Reject\nDAVMSStrict Rewrite\nDAVMSStrict Log\nDAVMSStrictRule ms-href-required OFF\n"
         . "DAVMSStrictPropstatMethods PROPFIND PROPPATCH REPORT SEARCH ACL\n"
         . "DAVMSStrictMaxBuffer 512K\nDAVMSStrictLimits depth=64 text=8K response=2M violations=50\n",
 );
