@@ -182,6 +182,10 @@ typedef struct {
     void (*start)(void *baton, const char *uri, const char *local, int nattrs);
     void (*end)(void *baton);
     void (*text)(void *baton, const char *s, apr_size_t len);
+    /** Any text at all, before the text gate (only once mss_xml_watch()
+     *  turned it on): lets Rewrite bound what it holds inside a long
+     *  value, where no other event comes. */
+    void (*progress)(void *baton);
     /** First error (not warning); the layer has stopped the parser. */
     void (*error)(void *baton, const char *msg, unsigned long line,
                   unsigned long col);
@@ -199,6 +203,9 @@ apr_status_t mss_xml_feed(mss_xml_t *x, const char *buf, apr_size_t len,
  *  not all XML whitespace (element-only types: whitespace never matters
  *  there), 2 all.  NULL: all. */
 void mss_xml_text_gate(mss_xml_t *x, const int *gate);
+
+/** Call the progress handler on every text event from now on. */
+void mss_xml_watch(mss_xml_t *x);
 
 /** Stop parsing (from inside a handler, or between feeds). */
 void mss_xml_stop(mss_xml_t *x);

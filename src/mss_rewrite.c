@@ -97,6 +97,7 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
     rw->hdrs = apr_array_make(v->pool, 4, sizeof(mss_header_change_t));
     v->prop_ranges = apr_array_make(v->pool, 16, sizeof(apr_off_t));
     v->rw = rw;
+    mss_xml_watch(v->xml);
     v->doctype_off = -1;
     return APR_SUCCESS;
 }

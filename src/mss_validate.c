@@ -1940,9 +1940,19 @@ static void document_end(mss_validator_t *v)
 
 /* ---- public API --------------------------------------------------- */
 
+/* Rewrite: a long value gives no other event (mss_xml_watch) */
+static void on_progress(void *baton)
+{
+    mss_validator_t *v = baton;
+
+    if (v->rw != NULL) {
+        mss_rw_room(v, mss_xml_offset(v->xml));
+    }
+}
+
 static const mss_xml_handlers_t handlers = {
-    on_start_document, on_doctype, on_declaration, on_start, on_end,
-    on_text,           on_error};
+    on_start_document, on_doctype,  on_declaration, on_start, on_end,
+    on_text,           on_progress, on_error};
 
 static apr_table_t *copy_table(apr_pool_t *p, const apr_table_t *t)
 {

@@ -37,6 +37,7 @@ struct mss_xml_t {
     int done; /* root element closed */
     int depth;
     const int *gate; /* hand text up only while *gate */
+    int watch;       /* call h->progress on every text event */
 };
 
 void mss_global_init(void)
@@ -186,6 +187,11 @@ static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *publicId,
     return NULL;
 }
 
+void mss_xml_watch(mss_xml_t *x)
+{
+    x->watch = x->h->progress != NULL;
+}
+
 apr_off_t mss_xml_offset(const mss_xml_t *x)
 {
     const xmlParserCtxtPtr ctxt = x->ctxt;
@@ -261,6 +267,12 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 
     if (x->stopped || len <= 0) {
         return;
+    }
+    if (x->watch) {
+        x->h->progress(x->baton);
+        if (x->stopped) {
+            return;
+        }
     }
     if (x->gate != NULL && *x->gate != 2) {
         int i;

@@ -8,7 +8,11 @@
 # external entity names gets no connection, and a FIFO named as an entity's
 # file is never opened by the server.  Then a back-end that dies mid-body
 # and one that stalls past ProxyTimeout: the request ends within the
-# server's own timeouts and the log says what happened.
+# server's own timeouts and the log says what happened.  Then every case
+# again through /rw/ (Rewrite mode): the request completes, memory stays
+# bounded, and the client gets exactly what the core's rewriter makes of
+# the body (the msstrict CLI, same request facts), which for a case that
+# is not well-formed or over a limit is the body unchanged (fail open).
 use strict;
 use warnings FATAL => 'all';
 use lib 't/lib';
@@ -19,12 +23,13 @@ use IO::Socket::INET;
 use POSIX qw(mkfifo);
 use Fcntl qw(O_WRONLY O_NONBLOCK);
 use Time::HiRes qw(time);
-use MssT qw(req mark audit_since errlog_since rules_of slurp t_logs);
+use MssT qw(req mark audit_since errlog_since rules_of slurp t_logs
+    core_rewrite);
 use MssHostile ();
 
 my $LIMIT_MB = 64;
 my @names = MssHostile::names();
-plan tests => 5 * @names + 8;
+plan tests => 5 * @names + 8 + 4 * @names;
 
 my $listen = IO::Socket::INET->new(Listen => 5, LocalAddr => '127.0.0.1',
     LocalPort => 0, Proto => 'tcp', Blocking => 0) or die "listen: $!";
@@ -121,6 +126,31 @@ ok(!sysopen($w, $fifo, O_WRONLY | O_NONBLOCK) && $!{ENXIO},
     ok((grep { /MSS00112: 207 malformed: / || /MSS00124: 207 ended without/ } @err),
         'stalling back-end: the log says the body was cut')
         or diag(join "\n", @err);
+}
+
+# ---- the matrix in Rewrite mode ----------------------------------------
+for my $name (@names) {
+    my $path = "/rw/gen-$name";
+    my $c = MssHostile::case($name, base => $path, port => $port, file => $fifo);
+    my %h = ('X-Mss-Base' => $path);
+    $h{Depth} = $c->{depth} if defined $c->{depth};
+    my $m = mark();
+    my $t0 = time;
+    my $r = req($c->{method}, "$path?port=$port&file=$fifo", headers => \%h);
+    my $secs = time - $t0;
+    my @err = errlog_since($m);
+    my $peak = peak_mb();
+    my ($want) = core_rewrite($c->{body}, method => $c->{method}, uri => $path,
+        depth => $c->{depth}, ct => $c->{ct} // 'application/xml; charset="utf-8"');
+
+    is($r->{status}, 207, sprintf('Rewrite %s: completes, 207 (%.1f s)', $name, $secs));
+    ok(sha256_hex($r->{content} // '') eq sha256_hex($want),
+        sprintf('Rewrite %s: the client gets the core\'s rewrite (%s)', $name,
+            $want eq $c->{body} ? 'the body unchanged' : 'changed'));
+    ok($peak - $base_mb < $LIMIT_MB,
+        sprintf('Rewrite %s: bounded memory (children peak RSS %.1f MiB)', $name, $peak));
+    ok((grep { /MSS0011[12]: 207 / } @err), "Rewrite $name: the summary or clean line is logged")
+        or diag(join "\n", grep { /MSS/ } @err);
 }
 
 my $log = join "\n", errlog_since($m_all);

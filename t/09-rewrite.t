@@ -15,41 +15,8 @@ use lib 't/lib';
 use Apache::Test qw(-withtestmore);
 use Test::More import => ['!plan'];
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
-use File::Temp qw(tempdir);
-use IPC::Open3;
-use Symbol qw(gensym);
 use MssT qw(req req_backend mark audit_since errlog_since access_line
-    rules_of);
-
-my $cli = ($ENV{MSS_TOP} // '.') . '/build/msstrict';
-my $tmp = tempdir(CLEANUP => 1);
-
-# What the core makes of BODY (CLI, Rewrite): (body, {header => value|undef})
-sub core_rewrite {
-    my ($body, $method, $uri, $ct) = @_;
-    open(my $fh, '>:raw', "$tmp/in.xml") or die $!;
-    print $fh $body;
-    close $fh;
-    my @a = ('-m', $method, '-u', $uri, '-Q', 'Host: 127.0.0.1',
-             '--mode', 'rewrite', '-o', "$tmp/out.xml");
-    push @a, '-d', '1' if $method eq 'PROPFIND';
-    push @a, '-H', "Content-Type: $ct" if defined $ct;
-    my $err = gensym;
-    my $pid = open3(my $in, my $out, $err, $cli, @a, "$tmp/in.xml");
-    close $in;
-    my $e = do { local $/; <$err> } // '';
-    do { local $/; <$out> };
-    waitpid($pid, 0);
-    my %h;
-    for (split /\n/, $e) {
-        $h{lc $1} = $2 if /^msstrict: header set ([^:]+): (.*)$/;
-        $h{lc $1} = undef if /^msstrict: header removed (.*)$/;
-    }
-    open($fh, '<:raw', "$tmp/out.xml") or die "$cli wrote nothing: $e";
-    my $o = do { local $/; <$fh> };
-    close $fh;
-    return ($o, \%h);
-}
+    rules_of core_rewrite);
 
 my @cases = (
     # name, method, rules fixed (in the audit as "fixed"), result; a
@@ -73,8 +40,9 @@ for my $c (@cases) {
     my %h = (Depth => '1', 'X-Mss-Base' => "/rw/$name");
     delete $h{Depth} if $method ne 'PROPFIND';
     my $be = req_backend($method, "/canned/$name", headers => \%h);
-    my ($want, $wh) = core_rewrite($be->{content}, $method, "/rw/$name",
-        $be->{headers}{'content-type'});
+    my ($want, $wh) = core_rewrite($be->{content}, method => $method,
+        uri => "/rw/$name", ct => $be->{headers}{'content-type'},
+        depth => $h{Depth});
     my $m = mark();
     my $r = req($method, "/rw/$name", headers => \%h);
     my @audit = audit_since($m);

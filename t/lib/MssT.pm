@@ -17,13 +17,47 @@ use JSON::PP ();
 use Time::HiRes qw(sleep);
 
 our @EXPORT_OK = qw(url backend_url req req_backend slurp mark
-    audit_since errlog_since access_line rules_of canned_body t_logs);
+    audit_since errlog_since access_line rules_of canned_body t_logs
+    core_rewrite);
 
 my $ua = HTTP::Tiny->new(timeout => 30, keep_alive => 0,
     agent => 'msstrict-apache-test');
 my $seq = 0;
 
 sub t_logs { Apache::Test::vars('t_logs') }
+
+# What the core makes of BODY in Rewrite mode, through the msstrict CLI
+# with the request facts the module sees: returns (body, {header => value,
+# or undef when removed}).  %o: method, uri, depth, ct (Content-Type).
+sub core_rewrite {
+    my ($body, %o) = @_;
+    require File::Temp;
+    require IPC::Open3;
+    require Symbol;
+    my $cli = ($ENV{MSS_TOP} // '.') . '/build/msstrict';
+    my $dir = File::Temp::tempdir(CLEANUP => 1);
+    open(my $fh, '>:raw', "$dir/in.xml") or die $!;
+    print $fh $body;
+    close $fh;
+    my @a = ('-m', $o{method} // 'PROPFIND', '-u', $o{uri} // '/',
+             '-Q', 'Host: ' . Apache::TestRequest::hostport(),
+             '--mode', 'rewrite', '-o', "$dir/out.xml");
+    push @a, '-d', $o{depth} if defined $o{depth};
+    push @a, '-H', "Content-Type: $o{ct}" if defined $o{ct};
+    my $err = Symbol::gensym();
+    my $pid = IPC::Open3::open3(my $in, my $out, $err, $cli, @a, "$dir/in.xml");
+    close $in;
+    my $e = do { local $/; <$err> } // '';
+    do { local $/; <$out> };
+    waitpid($pid, 0);
+    my %h;
+    for (split /\n/, $e) {
+        $h{ lc $1 } = $2 if /^msstrict: header set ([^:]+): (.*)$/;
+        $h{ lc $1 } = undef if /^msstrict: header removed (.*)$/;
+    }
+    my $o = slurp("$dir/out.xml") // die "$cli wrote nothing: $e";
+    return ($o, \%h);
+}
 
 sub url { 'http://' . Apache::TestRequest::hostport() . $_[0] }
 
