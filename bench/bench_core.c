@@ -9,10 +9,16 @@
  *   bench_core --write FILE MB       write a generated body of ~MB MiB
  *   bench_core --rss CLI FILE        run CLI on FILE, print its peak RSS
  *
+ *   bench_core --rss-rewrite CLI FILE  the same in --mode rewrite
+ *
  * Bodies look like mod_dav_fs PROPFIND Depth: 1 allprop answers: per
  * response an href, resourcetype, creationdate, getcontentlength,
  * getlastmodified, getetag, executable, supportedlock, lockdiscovery and
- * getcontenttype in one 200 propstat, with lp1/lp2 prefixes.
+ * getcontenttype in one 200 propstat, with lp1/lp2 prefixes.  The Rewrite
+ * rows run the same bodies through Rewrite mode (output to a counting
+ * sink): as they are (nothing to fix, every response goes out verbatim)
+ * and with every status written "200 OK" (MS-STATUS-SYNTAX: every response
+ * needs a fix).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +60,8 @@ static void put(sbuf_t *b, const char *s)
     b->len += n;
 }
 
+static int g_broken; /* write "200 OK" status lines (Rewrite rows) */
+
 static void response(sbuf_t *b, unsigned long i, int collection)
 {
     char tmp[2048];
@@ -87,9 +95,10 @@ static void response(sbuf_t *b, unsigned long i, int collection)
              "</D:lockentry>\n</D:supportedlock>\n"
              "<D:lockdiscovery/>\n"
              "<D:getcontenttype>text/plain</D:getcontenttype>\n"
-             "</D:prop>\n<D:status>HTTP/1.1 200 OK</D:status>\n"
+             "</D:prop>\n<D:status>%s200 OK</D:status>\n"
              "</D:propstat>\n</D:response>\n",
-             name, collection ? "<D:collection/>" : "", i * 37 % 100000, i);
+             name, collection ? "<D:collection/>" : "", i * 37 % 100000, i,
+             g_broken ? "" : "HTTP/1.1 ");
     put(b, tmp);
 }
 
@@ -173,9 +182,19 @@ static apr_status_t count(void *baton, const mss_violation_t *v)
     return APR_SUCCESS;
 }
 
+static apr_status_t sink(void *baton, const char *buf, apr_size_t len)
+{
+    (void)buf;
+    *(apr_size_t *)baton += len;
+    return APR_SUCCESS;
+}
+
+static int g_rewrite; /* run the validator in Rewrite mode */
+
 static double validate(const sbuf_t *b, apr_pool_t *parent,
                        unsigned long *violations)
 {
+    apr_size_t out = 0;
     apr_pool_t *p;
     mss_options_t o;
     mss_request_t req;
@@ -191,7 +210,13 @@ static double validate(const sbuf_t *b, apr_pool_t *parent,
     req.uri = "/dav/tree/";
     req.depth = "1";
     *violations = 0;
+    if (g_rewrite) {
+        o.mode = MSS_MODE_REWRITE;
+    }
     mss_validator_create(&v, p, &o, &req, count, violations);
+    if (g_rewrite) {
+        mss_validator_set_output(v, sink, &out);
+    }
     for (off = 0; off < b->len; off += CHUNK) {
         size_t n = b->len - off < CHUNK ? b->len - off : CHUNK;
 
@@ -199,9 +224,11 @@ static double validate(const sbuf_t *b, apr_pool_t *parent,
     }
     mss_validator_finish(v, &res);
     apr_pool_destroy(p);
-    if (res.outcome != MSS_OUTCOME_CLEAN) {
-        fprintf(stderr, "validator: outcome %s\n",
-                mss_outcome_name(res.outcome));
+    if (res.outcome != (g_broken ? MSS_OUTCOME_VIOLATIONS : MSS_OUTCOME_CLEAN)
+        || (g_rewrite
+            && (out == 0 || res.fixed != (g_broken ? res.responses : 0)))) {
+        fprintf(stderr, "validator: outcome %s, %lu fixed\n",
+                mss_outcome_name(res.outcome), (unsigned long)res.fixed);
         exit(2);
     }
     return now() - t0;
@@ -234,7 +261,7 @@ static void run(const char *name, unsigned long n, int rounds, apr_pool_t *p)
     }
     qsort(tb, (size_t)rounds, sizeof(double), cmp_d);
     qsort(tv, (size_t)rounds, sizeof(double), cmp_d);
-    printf("%-28s %9.1f MiB  bare %8.1f MB/s  validator %8.1f MB/s  "
+    printf("%-40s %7.1f MiB  bare %8.1f MB/s  validator %8.1f MB/s  "
            "ratio %.2f  (median of %d)\n",
            name, mb, mb / tb[rounds / 2], mb / tv[rounds / 2],
            tb[rounds / 2] / tv[rounds / 2], rounds);
@@ -269,21 +296,28 @@ static int write_body(const char *file, unsigned long mib)
     return fclose(f) == 0 ? 0 : 2;
 }
 
-static int rss(const char *cli, const char *file)
+static int rss(const char *cli, const char *file, int rewrite)
 {
     pid_t pid = fork();
     int status;
     struct rusage ru;
 
     if (pid == 0) {
-        execl(cli, cli, "-d", "1", "-u", "/dav/tree/", file, (char *)NULL);
+        if (rewrite) {
+            execl(cli, cli, "-d", "1", "-u", "/dav/tree/", "--mode", "rewrite",
+                  "-o", "/dev/null", file, (char *)NULL);
+        }
+        else {
+            execl(cli, cli, "-d", "1", "-u", "/dav/tree/", file, (char *)NULL);
+        }
         _exit(127);
     }
     if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) {
         perror("wait4");
         return 2;
     }
-    printf("CLI peak RSS on %s: %.1f MiB (exit %d)\n", file,
+    printf("CLI%s peak RSS on %s: %.1f MiB (exit %d)\n",
+           rewrite ? " --mode rewrite" : "", file,
            (double)ru.ru_maxrss / 1024.0, WEXITSTATUS(status));
     return 0;
 }
@@ -297,7 +331,10 @@ int main(int argc, char **argv)
         return write_body(argv[2], strtoul(argv[3], NULL, 10));
     }
     if (argc == 4 && strcmp(argv[1], "--rss") == 0) {
-        return rss(argv[2], argv[3]);
+        return rss(argv[2], argv[3], 0);
+    }
+    if (argc == 4 && strcmp(argv[1], "--rss-rewrite") == 0) {
+        return rss(argv[2], argv[3], 1);
     }
     if (argc == 3
         && (strcmp(argv[1], "--bare") == 0
@@ -339,6 +376,13 @@ int main(int argc, char **argv)
     run("1,000 responses", 1000, rounds, p);
     run("10,000 responses", 10000, rounds, p);
     run("100 MB (~118,000 responses)", 118000, rounds > 3 ? 3 : rounds, p);
+    g_rewrite = 1;
+    run("rewrite, nothing to fix, 10,000", 10000, rounds, p);
+    run("rewrite, nothing to fix, 100 MB", 118000, rounds > 3 ? 3 : rounds, p);
+    g_broken = 1;
+    run("rewrite, every response fixed, 10,000", 10000, rounds, p);
+    run("rewrite, every response fixed, 100 MB", 118000,
+        rounds > 3 ? 3 : rounds, p);
     apr_pool_destroy(p);
     apr_terminate();
     return 0;

@@ -37,7 +37,8 @@ typedef struct {
 struct mss_rw_t {
     mss_write_fn write;
     void *wbaton;
-    char *buf; /* body bytes from offset base on */
+    char *buf;  /* the heap block */
+    char *data; /* within it: the body bytes from offset base on */
     apr_size_t len;
     apr_size_t cap;
     apr_off_t base;
@@ -88,7 +89,7 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
      * (whitespace, comments, the parser's look-ahead) */
     rw->max = 2 * v->opts.max_response;
     rw->cap = 16 * 1024;
-    rw->buf = malloc(rw->cap);
+    rw->buf = rw->data = malloc(rw->cap);
     if (rw->buf == NULL) {
         return APR_ENOMEM;
     }
@@ -185,7 +186,7 @@ const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b)
         || b > rw->base + (apr_off_t)rw->len) {
         return NULL;
     }
-    return rw->buf + (a - rw->base);
+    return rw->data + (a - rw->base);
 }
 
 apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at)
@@ -199,7 +200,7 @@ apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at)
         return -1;
     }
     for (i = at; i >= rw->base; i--) {
-        if (rw->buf[i - rw->base] == '<') {
+        if (rw->data[i - rw->base] == '<') {
             return i;
         }
     }
@@ -505,7 +506,7 @@ static apr_size_t skip_to(const char *s, apr_size_t i, apr_size_t n,
 static void prolog_edits(mss_validator_t *v, apr_off_t end)
 {
     mss_rw_t *rw = v->rw;
-    const char *s = rw->buf;
+    const char *s = rw->data;
     apr_size_t n = (apr_size_t)(end - rw->base);
     apr_size_t i = 0;
     apr_size_t k;
@@ -589,13 +590,13 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end)
         if (e->a < at || e->b > end) {
             continue; /* inside a wider edit, or beyond this commit */
         }
-        out(v, rw->buf + (at - rw->base), (apr_size_t)(e->a - at));
+        out(v, rw->data + (at - rw->base), (apr_size_t)(e->a - at));
         out(v, e->s, e->len);
         at = e->b;
         rw->changed = 1;
     }
-    out(v, rw->buf + (at - rw->base), (apr_size_t)(end - at));
-    memmove(rw->buf, rw->buf + n, rw->len - n);
+    out(v, rw->data + (at - rw->base), (apr_size_t)(end - at));
+    rw->data += n; /* the block is compacted at the next feed */
     rw->len -= n;
     rw->base = end;
     rw->edits->nelts = 0;
@@ -628,9 +629,10 @@ void mss_rw_fail_open(mss_validator_t *v, const char *why)
         }
     }
     mss_rw_headers(v);
-    out(v, rw->buf, rw->len);
+    out(v, rw->data, rw->len);
     rw->base += (apr_off_t)rw->len;
     rw->len = 0;
+    rw->data = rw->buf;
 }
 
 apr_status_t mss_rw_feed(mss_validator_t *v, const char *buf, apr_size_t len)
@@ -639,6 +641,11 @@ apr_status_t mss_rw_feed(mss_validator_t *v, const char *buf, apr_size_t len)
 
     if (rw->pass) {
         return out(v, buf, len);
+    }
+    if (rw->data != rw->buf) {
+        /* once per feed, not once per response */
+        memmove(rw->buf, rw->data, rw->len);
+        rw->data = rw->buf;
     }
     if (rw->len + len > rw->cap) {
         apr_size_t cap = rw->cap;
@@ -652,10 +659,10 @@ apr_status_t mss_rw_feed(mss_validator_t *v, const char *buf, apr_size_t len)
             mss_rw_fail_open(v, NULL);
             return out(v, buf, len);
         }
-        rw->buf = nb;
+        rw->buf = rw->data = nb;
         rw->cap = cap;
     }
-    memcpy(rw->buf + rw->len, buf, len);
+    memcpy(rw->data + rw->len, buf, len);
     rw->len += len;
     return APR_SUCCESS;
 }
