@@ -3,14 +3,13 @@
 # 127.0.0.1 (event MPM, one child of 32 threads; the back-end is a virtual
 # host of the same server, reached without connection reuse so that no
 # keep-alive race between proxy and back-end muddies the count) with the
-# module in Log mode on
-# mod_dav_fs and on the misbehaving back-end behind mod_proxy (plus one
-# Reject location), loaded by wrk with a PROPFIND mix for SOAK_SECONDS
-# (default 60) after a 40 s warm-up.  Pass criteria:
+# module in Rewrite mode on mod_dav_fs and on the misbehaving back-end
+# behind mod_proxy (plus a Log and a Reject location), loaded by wrk with a
+# PROPFIND mix for SOAK_SECONDS (default 60) after a 40 s warm-up.  Pass
+# criteria:
 #   - zero failed requests (socket errors, timeouts, any answer but 207);
 #   - the child's RSS after the run within 5% of its RSS after warm-up;
 #   - no error-log line but the expected MSS00110/MSS00112 violation lines.
-# Rewrite is not in this build, so the soak covers Log and Reject.
 set -eu
 top=$(cd "${1:?usage: soak.sh TOP}" && pwd)
 secs=${SOAK_SECONDS:-60}
@@ -68,11 +67,15 @@ DAVMSStrictAuditLog "$work/logs/msstrict_audit.log"
 <Directory "$work/htdocs/dav">
     Dav On
     Require all granted
-    DAVMSStrict Log
+    DAVMSStrict Rewrite
 </Directory>
 ProxyPass /bad/ http://127.0.0.1:$bport/canned/ disablereuse=On
+ProxyPass /log/ http://127.0.0.1:$bport/canned/ disablereuse=On
 ProxyPass /rej/ http://127.0.0.1:$bport/canned/
 <Location /bad/>
+    DAVMSStrict Rewrite
+</Location>
+<Location /log/>
     DAVMSStrict Log
 </Location>
 <Location /rej/>
@@ -87,13 +90,16 @@ ProxyPass /rej/ http://127.0.0.1:$bport/canned/
 </VirtualHost>
 CONF
 cat > "$work/mix.lua" <<'LUA'
--- PROPFIND mix: mod_dav_fs (Depth 0 and 1), the broken back-end in Log
--- mode, and a body that passes the Reject location.  (A rejection closes
+-- PROPFIND mix: mod_dav_fs (Depth 0 and 1) and the broken back-end in
+-- Rewrite mode (bodies with fixes, without, malformed), one in Log mode,
+-- and a body that passes the Reject location.  (A rejection closes
 -- the connection after its 502, which wrk counts as a read error; the
 -- rejections themselves are tested in t/06-reject.t.)
 local reqs = {
   {"/dav/docs/", "1"}, {"/dav/docs/f1.txt", "0"}, {"/bad/missing-href", "1"},
   {"/bad/multi", "1"}, {"/bad/clean", "0"}, {"/bad/inject", "1"},
+  {"/bad/fix-text", "1"}, {"/bad/no-reason", "1"}, {"/bad/bad-escaping", "1"},
+  {"/bad/truncated", "1"}, {"/log/multi", "1"},
   {"/rej/clean", "0"}, {"/rej/status-1xx", "1"},
 }
 local body = '<?xml version="1.0" encoding="utf-8"?>' ..

@@ -4,6 +4,7 @@
 #   /dav/     mod_dav_fs on a small sample tree, DAVMSStrict Log;
 #   /bad/     mod_proxy_http in front of a deliberately broken back-end
 #             (t/backend/canned.pl on 127.0.0.1:MSS_PORT+1), DAVMSStrict Log;
+#   /fix/     the same back-end, DAVMSStrict Rewrite;
 # prints curl commands to try, and runs until Ctrl-C.  Everything lives in
 # build/demo/ (configuration, tree, logs).  As root, httpd's children run
 # as nobody.  MSS_DEMO_SELFTEST=1 runs the curl commands itself and stops.
@@ -63,8 +64,12 @@ CustomLog "$demo/logs/access_log" msstrict
     DAVMSStrict Log
 </Directory>
 ProxyPass /bad/ http://127.0.0.1:$bport/canned/
+ProxyPass /fix/ http://127.0.0.1:$bport/canned/
 <Location /bad/>
     DAVMSStrict Log
+</Location>
+<Location /fix/>
+    DAVMSStrict Rewrite
 </Location>
 <VirtualHost 127.0.0.1:$bport>
     ScriptAlias /canned "$demo/backend/canned.pl"
@@ -89,9 +94,11 @@ Log mode on a broken back-end behind mod_proxy (bytes pass unchanged):
   curl -s -X PROPFIND -H 'Depth: 1' $u/bad/missing-href
   curl -s -X DELETE $u/bad/propstat-delete
   curl -s -X PROPFIND -H 'Depth: 1' $u/bad/multi
+Rewrite mode on the same back-end (compare with /bad/):
+  curl -si -X PROPFIND -H 'Depth: 1' -H 'X-Mss-Base: /fix/fix-text' $u/fix/fix-text
+  curl -si -X PROPFIND -H 'Depth: 1' $u/fix/wrong-ct
 then:
   tail $demo/logs/error_log $demo/logs/msstrict_audit.log
-Rewrite and Reject are not in this build (DAVMSStrict refuses them).
 TXT
 
 if [ "${MSS_DEMO_SELFTEST:-0}" = 1 ]; then
@@ -100,6 +107,7 @@ if [ "${MSS_DEMO_SELFTEST:-0}" = 1 ]; then
     curl -s -o /dev/null -X PROPFIND -H 'Depth: 1' "$u/dav/docs/"
     curl -s -o /dev/null -X PROPFIND -H 'Depth: 1' "$u/bad/missing-href"
     curl -s -o /dev/null -X DELETE "$u/bad/propstat-delete"
+    curl -s -X PROPFIND -H 'Depth: 1' -H 'X-Mss-Base: /fix/fix-text' "$u/fix/fix-text"
     /usr/sbin/apache2 -f "$demo/httpd.conf" -k stop
     sleep 1
     grep MSS001 "$demo/logs/error_log"
