@@ -360,6 +360,7 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
     int did_enc = 0;
     int did_frag = 0;
     int did_canon = 0;
+    int frag_ok = 1;
     int trimmed;
     char *r;
     apr_size_t rl;
@@ -370,12 +371,21 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
         return NULL; /* MS-HREF-REQUIRED: nothing to correct */
     }
     trimmed = n != len && enc;
+    {
+        /* MS-HREF-FRAGMENT reads a '#' as part of a name (rules.md A15),
+         * and so do the canonical keys; but a reference that starts with
+         * '#' is "this document" (RFC 3986 5.2.2), the Request-URI: as a
+         * name it would be a member.  That one stays as it is. */
+        if (s[0] == '#') {
+            frag_ok = 0;
+        }
+    }
     /* MS-HREF-PCT-ENCODE (trim; UTF-8 bytes and stray '%' encoded, never
      * an existing escape decoded), MS-HREF-FRAGMENT ('#' is %23: rules.md
      * A15), MS-HREF-PCT-CANON (opt-in) */
-    r = pct_pass(v->rpool, s, n, enc, mss_rw_on(v, MSS_R_MS_HREF_FRAGMENT),
-                 mss_rw_on(v, MSS_R_MS_HREF_PCT_CANON), &did_enc, &did_frag,
-                 &did_canon);
+    r = pct_pass(
+        v->rpool, s, n, enc, frag_ok && mss_rw_on(v, MSS_R_MS_HREF_FRAGMENT),
+        mss_rw_on(v, MSS_R_MS_HREF_PCT_CANON), &did_enc, &did_frag, &did_canon);
     rl = strlen(r);
     form = mss_href_form(r, rl);
 
@@ -404,6 +414,10 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
             rl = strlen(r);
             form = mss_href_form(r, rl);
             mss_v_mark(v, MSS_R_MS_HREF_SIMPLE_REF, line, col, "fixed");
+            if (!frag_ok && strchr(r, '#') == NULL) {
+                /* "#x" resolved to the Request-URI: the fragment is gone */
+                did_frag = 1;
+            }
         }
     }
     /* MS-HREF-DOT-SEGMENTS: RFC 3986 5.2.4 on the path ("%2E" is ".") */

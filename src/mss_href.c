@@ -124,7 +124,9 @@ static size_t pct_canon(const char *s, size_t len, char *out)
             }
             i += 3;
         }
-        else if (!uri_byte(c)) {
+        else if (!uri_byte(c) || c == '#') {
+            /* '#' too: in a DAV href it is part of a name (rules.md A15),
+             * so "/a#b" and "/a%23b" name one resource */
             out[o++] = '%';
             out[o++] = hexd[c >> 4];
             out[o++] = hexd[c & 15];

@@ -111,6 +111,7 @@ my %fields = map { $_ => 1 }
 my $json_ok = 1;
 my $rwdir = tempdir(CLEANUP => 1);
 my $have_xmllint = system('sh', '-c', 'command -v xmllint >/dev/null') == 0;
+ok($have_xmllint, 'xmllint (libxml2-utils) is installed for the second-parser checks');
 for my $xml (@fixtures) {
     (my $name = $xml) =~ s{^\Q$top\E/}{};
     my @args = req_args($xml);
