@@ -985,6 +985,20 @@ static apr_status_t msstrict_pass(ap_filter_t *f, msstrict_ctx *ctx,
     return ap_pass_brigade(f->next, bb);
 }
 
+/* A blocking read of a data bucket (Reject and Rewrite hold or copy the
+ * body anyway, so waiting costs the client nothing); a failure is logged. */
+static apr_status_t msstrict_read(request_rec *r, apr_bucket *e,
+                                  const char **data, apr_size_t *len)
+{
+    apr_status_t rv = apr_bucket_read(e, data, len, APR_BLOCK_READ);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      "MSS00117: reading the 207 body failed");
+    }
+    return rv;
+}
+
 /* Reject: answer 502/500 in place of the held body.  The filter leaves the
  * chain first, so that the error document httpd generates (ap_die, through
  * the HTTP header filter's error bucket) does not come through it. */
@@ -1032,10 +1046,8 @@ static apr_status_t msstrict_hold(ap_filter_t *f, msstrict_ctx *ctx,
             continue;
         }
         /* holding anyway: a blocking read costs the client nothing */
-        rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+        rv = msstrict_read(r, e, &data, &len);
         if (rv != APR_SUCCESS) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                          "MSS00117: reading the 207 body failed");
             return rv;
         }
         ctx->buckets++;
@@ -1195,7 +1207,7 @@ static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
             /* metadata, or bytes after a failure of the checker, go on
              * in their place in the output */
             if (!APR_BUCKET_IS_METADATA(e)) {
-                rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+                rv = msstrict_read(r, e, &data, &len);
                 if (rv != APR_SUCCESS) {
                     return rv;
                 }
@@ -1211,10 +1223,8 @@ static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
             APR_BRIGADE_INSERT_TAIL(ctx->out, e);
             continue;
         }
-        rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+        rv = msstrict_read(r, e, &data, &len);
         if (rv != APR_SUCCESS) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                          "MSS00117: reading the 207 body failed");
             return rv;
         }
         ctx->buckets++;

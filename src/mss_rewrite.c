@@ -322,26 +322,10 @@ static void held_mark(mss_validator_t *v, mss_rule_e rule)
 int mss_rw_hold_doc(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
                     unsigned long line, unsigned long col, const char *msg)
 {
-    pending_t *pv;
-
     if (v->rw->headers_done) {
         return 0;
     }
-    pv = apr_palloc(v->pool, sizeof(*pv));
-    pv->rule = rule;
-    pv->sev = sev;
-    pv->line = line;
-    pv->col = col;
-    pv->msg = msg;
-    pv->action = NULL;
-    pv->next = NULL;
-    if (v->dtail != NULL) {
-        v->dtail->next = pv;
-    }
-    else {
-        v->dhead = pv;
-    }
-    v->dtail = pv;
+    mss_v_queue(v->pool, &v->dhead, &v->dtail, rule, sev, line, col, msg);
     return 1;
 }
 

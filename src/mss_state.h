@@ -292,6 +292,12 @@ void mss_v_at(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
 int mss_v_method_is(const mss_validator_t *v, const char *m);
 const char *mss_v_esc(mss_validator_t *v, const char *s, apr_size_t len);
 
+/* mss_validate.c: append a finding to a queue (a response's, or the
+ * document-level findings Rewrite holds until its header decision) */
+void mss_v_queue(apr_pool_t *p, pending_t **head, pending_t **tail,
+                 mss_rule_e rule, mss_severity_e sev, unsigned long line,
+                 unsigned long col, const char *msg);
+
 /* mss_validate.c: mark the pending findings of @p rule at @p line:@p col
  * (0:0 = any position) in the current response with @p action */
 void mss_v_mark(mss_validator_t *v, mss_rule_e rule, unsigned long line,

@@ -453,21 +453,12 @@ static mss_severity_e sev_of(mss_rule_e rule)
     return mss_rule_info(rule)->severity;
 }
 
-/* A violation inside the current response: queued until its end. */
-void mss_v_violation_sev(mss_validator_t *v, mss_rule_e rule,
-                         mss_severity_e sev, unsigned long line,
-                         unsigned long col, const char *msg)
+void mss_v_queue(apr_pool_t *p, pending_t **head, pending_t **tail,
+                 mss_rule_e rule, mss_severity_e sev, unsigned long line,
+                 unsigned long col, const char *msg)
 {
-    pending_t *pv;
+    pending_t *pv = apr_palloc(p, sizeof(*pv));
 
-    if (!rule_enabled(v, rule)) {
-        return;
-    }
-    if (!v->in_response) {
-        mss_v_doc(v, rule, sev, line, col, msg);
-        return;
-    }
-    pv = apr_palloc(v->rpool, sizeof(*pv));
     pv->rule = rule;
     pv->sev = sev;
     pv->line = line;
@@ -475,13 +466,29 @@ void mss_v_violation_sev(mss_validator_t *v, mss_rule_e rule,
     pv->msg = msg;
     pv->action = NULL;
     pv->next = NULL;
-    if (v->resp.tail != NULL) {
-        v->resp.tail->next = pv;
+    if (*tail != NULL) {
+        (*tail)->next = pv;
     }
     else {
-        v->resp.head = pv;
+        *head = pv;
     }
-    v->resp.tail = pv;
+    *tail = pv;
+}
+
+/* A violation inside the current response: queued until its end. */
+void mss_v_violation_sev(mss_validator_t *v, mss_rule_e rule,
+                         mss_severity_e sev, unsigned long line,
+                         unsigned long col, const char *msg)
+{
+    if (!rule_enabled(v, rule)) {
+        return;
+    }
+    if (!v->in_response) {
+        mss_v_doc(v, rule, sev, line, col, msg);
+        return;
+    }
+    mss_v_queue(v->rpool, &v->resp.head, &v->resp.tail, rule, sev, line, col,
+                msg);
 }
 
 /* Where a violation is reported: in the response, or for the document. */

@@ -16,6 +16,7 @@
 #include <apr_tables.h>
 
 #include "mss.h"
+#include "fuzz_req.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,14 +35,6 @@ static apr_status_t count(void *baton, const mss_violation_t *v)
     (*n)++;
     return APR_SUCCESS;
 }
-
-static const char *const methods[] = {
-    "PROPFIND", "PROPPATCH", "DELETE", "COPY", "MOVE",       "LOCK",
-    "REPORT",   "SEARCH",    "MERGE",  "GET",  "MKCALENDAR", "FOO"};
-static const char *const depths[] = {NULL, "0", "1", "infinity", "1,noroot"};
-static const char *const types[] = {"application/xml; charset=\"utf-8\"",
-                                    "text/xml", "text/html",
-                                    "text/xml; charset=iso-8859-1"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -73,19 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (apr_pool_create(&pool, NULL) != APR_SUCCESS) {
         abort();
     }
-    mss_options_init(&opts);
-    opts.max_depth = 64;
-    opts.max_text = 4096;
-    opts.max_response = 64 * 1024;
-    req.method = methods[sel % (sizeof(methods) / sizeof(methods[0]))];
-    req.depth = depths[(sel >> 4) % (sizeof(depths) / sizeof(depths[0]))];
-    req.uri = "/dav/c/";
-    req.req_headers = apr_table_make(pool, 2);
-    apr_table_set(req.req_headers, "Host", "dav.example.com");
-    if (sel & 0x08) {
-        req.resp_headers = apr_table_make(pool, 2);
-        apr_table_set(req.resp_headers, "Content-Type", types[(sel >> 1) % 4]);
-    }
+    fuzz_setup(pool, sel, &opts, &req);
     if (mss_validator_create(&v, pool, &opts, &req, count, &n) != APR_SUCCESS) {
         abort();
     }

@@ -19,17 +19,10 @@
 #include <apr_tables.h>
 
 #include "mss.h"
+#include "fuzz_req.h"
 #include "rewrite_props.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const char *const methods[] = {
-    "PROPFIND", "PROPPATCH", "DELETE", "COPY", "MOVE",       "LOCK",
-    "REPORT",   "SEARCH",    "MERGE",  "GET",  "MKCALENDAR", "UPDATE"};
-static const char *const depths[] = {NULL, "0", "1", "infinity", "1,noroot"};
-static const char *const types[] = {"application/xml; charset=\"utf-8\"",
-                                    "text/xml", "text/html",
-                                    "text/xml; charset=iso-8859-1"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,21 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (apr_pool_create(&pool, NULL) != APR_SUCCESS) {
         abort();
     }
-    mss_options_init(&opts);
-    opts.max_depth = 64;
-    opts.max_text = 4096;
-    opts.max_response = 64 * 1024;
+    fuzz_setup(pool, sel, &opts, &req);
     opts.max_violations = 1000000; /* the re-check compares every finding */
-    req.method = methods[sel % (sizeof(methods) / sizeof(methods[0]))];
-    req.depth = depths[(sel >> 4) % (sizeof(depths) / sizeof(depths[0]))];
-    req.uri = "/dav/c/";
-    req.req_headers = apr_table_make(pool, 2);
-    apr_table_set(req.req_headers, "Host", "dav.example.com");
-    if (sel & 0x08) {
-        req.resp_headers = apr_table_make(pool, 4);
-        apr_table_set(req.resp_headers, "Content-Type", types[(sel >> 1) % 4]);
-        apr_table_set(req.resp_headers, "Content-Length", "1");
-    }
     why = rw_props(pool, &opts, &req, (const char *)data, size);
     if (why != NULL) {
         fprintf(stderr, "rewrite property failed: %s\n", why);
