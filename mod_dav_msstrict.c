@@ -12,18 +12,19 @@
  *   Off      the filter is not inserted;
  *   Log      every bucket passes downstream unchanged and at once (zero
  *            copy); the parser reads the same bytes on the side.
- *   Reject   the body is held (up to DAVMSStrictMaxBuffer); if a rule
- *            set to reject fires, the client gets 502 (proxied) or 500
- *            instead, and nothing of the body.  A body that outgrows the
- *            buffer before any such rule fires is released and checked on
- *            in Log mode ("could not enforce"); one that outgrows it after
- *            is discarded as it comes, and rejected at its end.
  *   Rewrite  the core's streaming rewriter re-emits the body one
  *            DAV:response at a time (fixed ones with byte edits, the rest
  *            verbatim).  Headers are held until the first response is
  *            complete, the body ends, or DAVMSStrictMaxBuffer bytes came
  *            in; then the core's header changes are applied (a body that
  *            ended by then gets an exact Content-Length).
+ *   Reject   Rewrite, with the output held (up to DAVMSStrictMaxBuffer
+ *            bytes of body in); if a rule set to reject fires, the client
+ *            gets 502 (proxied) or 500 instead, and nothing of the body.
+ *            A body that outgrows the buffer before any such rule fires is
+ *            released and carries on in Rewrite mode ("could not
+ *            enforce"); one that outgrows it after is discarded as it
+ *            comes, and rejected at its end.
  *
  * Fail open: a violation, a malformed body, a limit or an internal error
  * of the checker never changes the bytes the client receives or turns the
@@ -428,12 +429,11 @@ typedef struct {
     apr_size_t brigades; /* filter calls with data, for the trace line */
     apr_size_t buckets;  /* data buckets read */
     /* Reject */
-    apr_bucket_brigade *hold; /* the body so far, set aside */
     apr_off_t max_buffer;
     int discarding;      /* over the buffer with a reject pending: drop bytes */
     int unenforced;      /* over the buffer first: carried on in Log mode */
     apr_size_t rejected; /* reject-level violations, at the end */
-    /* Rewrite */
+    /* Rewrite and Reject */
     apr_bucket_brigade *out; /* what the core wrote, not yet passed */
     int released;            /* the headers are decided and out */
     int passthrough;         /* the checker failed: bytes go as they are */
@@ -621,6 +621,16 @@ static void msstrict_release(msstrict_ctx *ctx, int complete);
 static apr_status_t msstrict_write(void *baton, const char *buf,
                                    apr_size_t len);
 
+/* Reject mode, at the end of the body: whether the client gets 502/500.
+ * Discarding means the verdict was in before the buffer filled: it stands
+ * even if the checker failed afterwards (what was held is gone, so passing
+ * is no longer an option).  Otherwise an internal failure never rejects. */
+static int msstrict_rejecting(const msstrict_ctx *ctx)
+{
+    return ctx->mode == MSSTRICT_REJECT
+           && (ctx->discarding || (!ctx->stopped && ctx->rejected > 0));
+}
+
 /* End of body: whole-body checks, the summary line, notes and audit. */
 static void msstrict_finish(msstrict_ctx *ctx)
 {
@@ -642,9 +652,9 @@ static void msstrict_finish(msstrict_ctx *ctx)
         }
     }
     ctx->rejected = res.rejected;
-    if (ctx->mode == MSSTRICT_REWRITE) {
+    if (ctx->out != NULL) {
         ctx->rewrote = res.rewritten;
-        if (!ctx->released) {
+        if (!ctx->released && !msstrict_rejecting(ctx)) {
             /* the whole body is in: its exact length can be said */
             msstrict_release(ctx, 1);
         }
@@ -671,7 +681,7 @@ static void msstrict_finish(msstrict_ctx *ctx)
         result = "rejected";
         ctx->bytes_out = 0;
     }
-    else if (ctx->mode == MSSTRICT_REWRITE && res.fixed > 0) {
+    else if (ctx->out != NULL && res.fixed > 0) {
         result = "fixed";
     }
     else {
@@ -894,7 +904,9 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
         rv = mss_validator_create(&ctx->v, ctx->pool, &opts, &req,
                                   msstrict_report, ctx);
     }
-    if (rv == APR_SUCCESS && mode == MSSTRICT_REWRITE) {
+    if (rv == APR_SUCCESS
+        && (mode == MSSTRICT_REWRITE || mode == MSSTRICT_REJECT)) {
+        /* Reject rewrites too (design.md 1); its output is held */
         ctx->out = apr_brigade_create(r->pool, r->connection->bucket_alloc);
         rv = mss_validator_set_output(ctx->v, msstrict_write, ctx);
     }
@@ -918,8 +930,8 @@ static void msstrict_feed(msstrict_ctx *ctx, const char *data, apr_size_t len)
     apr_status_t rv;
 
     ctx->bytes_in += (apr_off_t)len;
-    if (ctx->mode != MSSTRICT_REWRITE || ctx->stopped) {
-        ctx->bytes_out += (apr_off_t)len; /* Rewrite: the core counts */
+    if (ctx->out == NULL || ctx->stopped) {
+        ctx->bytes_out += (apr_off_t)len; /* Rewrite: msstrict_write counts */
     }
     if (ctx->stopped || len == 0) {
         return;
@@ -1007,9 +1019,7 @@ static apr_status_t msstrict_reject(ap_filter_t *f, msstrict_ctx *ctx)
     request_rec *r = f->r;
     apr_bucket_brigade *bb;
 
-    if (ctx->hold != NULL) {
-        apr_brigade_cleanup(ctx->hold);
-    }
+    apr_brigade_cleanup(ctx->out);
     ap_remove_output_filter(f);
     /* the handler still returns into a failed pass: do not let the client
      * reuse the connection after the error document */
@@ -1020,107 +1030,6 @@ static apr_status_t msstrict_reject(ap_filter_t *f, msstrict_ctx *ctx)
                                    f->c->bucket_alloc));
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(f->c->bucket_alloc));
     return ap_pass_brigade(f->next, bb);
-}
-
-/* Reject mode: hold the body until its end (or DAVMSStrictMaxBuffer),
- * then pass it or reject it.  Nothing reaches the client before the
- * decision, so a rejection never follows a partial body. */
-static apr_status_t msstrict_hold(ap_filter_t *f, msstrict_ctx *ctx,
-                                  apr_bucket_brigade *bb)
-{
-    request_rec *r = f->r;
-    apr_bucket *e;
-    apr_status_t rv;
-    int eos = 0;
-
-    for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb);
-         e = APR_BUCKET_NEXT(e)) {
-        const char *data;
-        apr_size_t len;
-
-        if (APR_BUCKET_IS_EOS(e)) {
-            eos = 1;
-            break;
-        }
-        if (APR_BUCKET_IS_METADATA(e)) {
-            continue;
-        }
-        /* holding anyway: a blocking read costs the client nothing */
-        rv = msstrict_read(r, e, &data, &len);
-        if (rv != APR_SUCCESS) {
-            return rv;
-        }
-        ctx->buckets++;
-        msstrict_feed(ctx, data, len);
-    }
-    if (eos) {
-        /* the EOS goes out last, after the decision */
-        apr_bucket *rest = APR_BRIGADE_LAST(bb);
-
-        while (rest != e) {
-            apr_bucket *prev = APR_BUCKET_PREV(rest);
-
-            apr_bucket_delete(rest);
-            rest = prev;
-        }
-        apr_bucket_delete(e);
-    }
-    if (ctx->discarding) {
-        apr_brigade_cleanup(bb);
-    }
-    else {
-        rv = ap_save_brigade(f, &ctx->hold, &bb, r->pool);
-        apr_brigade_cleanup(bb);
-        /* APR_ENOTIMPL: a bucket that cannot be set aside (an error bucket
-         * from mod_proxy, say) was kept as it is; the rest is held */
-        if (rv != APR_SUCCESS && !APR_STATUS_IS_ENOTIMPL(rv)) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                          "MSS00122: cannot hold the 207 body");
-            return rv;
-        }
-    }
-    if (eos) {
-        msstrict_finish(ctx);
-        /* discarding means the verdict was in before the buffer filled:
-         * it stands even if the checker failed afterwards (what was held
-         * is gone, so passing is no longer an option) */
-        if (ctx->discarding || (!ctx->stopped && ctx->rejected > 0)) {
-            return msstrict_reject(f, ctx);
-        }
-        if (ctx->hold == NULL) {
-            ctx->hold = apr_brigade_create(r->pool, f->c->bucket_alloc);
-        }
-        APR_BRIGADE_INSERT_TAIL(ctx->hold,
-                                apr_bucket_eos_create(f->c->bucket_alloc));
-        return ap_pass_brigade(f->next, ctx->hold);
-    }
-    if (!ctx->discarding && ctx->bytes_in > ctx->max_buffer) {
-        if (!ctx->stopped && mss_validator_rejected(ctx->v) > 0) {
-            /* the verdict is in and nothing was sent: hold no more */
-            ctx->discarding = 1;
-            apr_brigade_cleanup(ctx->hold);
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                          "MSS00123: 207 over DAVMSStrictMaxBuffer with a "
-                          "reject pending: discarding the rest");
-            return APR_SUCCESS;
-        }
-        /* design.md 1: the module cannot reject any more; it carries on
-         * (in Log mode: this build has no Rewrite) and says so */
-        ap_log_rerror(
-            APLOG_MARK, APLOG_WARNING, 0, r,
-            "MSS00119: 207 body over DAVMSStrictMaxBuffer (%" APR_OFF_T_FMT
-            " bytes) before any reject-level "
-            "violation: Reject cannot be enforced, the body goes "
-            "on in Log mode (%s %s)",
-            ctx->max_buffer, msstrict_log_text(r->pool, r->method),
-            msstrict_log_text(r->pool, r->unparsed_uri));
-        ctx->unenforced = 1;
-        ctx->mode = MSSTRICT_LOG;
-        rv = ap_pass_brigade(f->next, ctx->hold);
-        apr_brigade_cleanup(ctx->hold);
-        return rv;
-    }
-    return APR_SUCCESS;
 }
 
 /* Rewrite: the core's write callback.  The bytes are copied into heap
@@ -1145,9 +1054,12 @@ static void msstrict_release(msstrict_ctx *ctx, int complete)
     int i;
 
     ctx->released = 1;
-    if (ctx->v == NULL || ctx->passthrough) {
+    if (ctx->v == NULL) {
         return;
     }
+    /* after a failure of the checker too: the core made its header
+     * decision when it failed open, and the bytes it wrote before may have
+     * been edited */
     hc = mss_validator_header_changes(ctx->v);
     for (i = 0; i < hc->nelts; i++) {
         const mss_header_change_t *h =
@@ -1180,7 +1092,52 @@ static void msstrict_release(msstrict_ctx *ctx, int complete)
     }
 }
 
-/* Rewrite mode: the core re-emits the body; see the file comment. */
+/* Reject mode, after each brigade that did not end the body: hold on, or
+ * at DAVMSStrictMaxBuffer either discard (a verdict is in) or give up
+ * enforcing and carry on in Rewrite mode.  1 when the caller is done with
+ * the brigade (holding or discarding), 0 when Rewrite takes it from here. */
+static int msstrict_reject_hold(msstrict_ctx *ctx)
+{
+    request_rec *r = ctx->r;
+
+    if (ctx->discarding) {
+        apr_brigade_cleanup(ctx->out);
+        return 1;
+    }
+    if (ctx->stopped) {
+        /* the checker failed before any verdict: an internal failure
+         * never rejects, so what is held goes now and the rest follows */
+        ctx->unenforced = 1;
+        ctx->mode = MSSTRICT_REWRITE;
+        return 0;
+    }
+    if (ctx->bytes_in <= ctx->max_buffer) {
+        return 1;
+    }
+    if (mss_validator_rejected(ctx->v) > 0) {
+        /* the verdict is in and nothing was sent: hold no more */
+        ctx->discarding = 1;
+        apr_brigade_cleanup(ctx->out);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "MSS00123: 207 over DAVMSStrictMaxBuffer with a "
+                      "reject pending: discarding the rest");
+        return 1;
+    }
+    /* design.md 1: the module cannot reject any more; it carries on in
+     * Rewrite mode and says so */
+    ap_log_rerror(
+        APLOG_MARK, APLOG_WARNING, 0, r,
+        "MSS00119: 207 body over DAVMSStrictMaxBuffer (%" APR_OFF_T_FMT
+        " bytes) before any reject-level violation: Reject cannot "
+        "be enforced, the body goes on in Rewrite mode (%s %s)",
+        ctx->max_buffer, msstrict_log_text(r->pool, r->method),
+        msstrict_log_text(r->pool, r->unparsed_uri));
+    ctx->unenforced = 1;
+    ctx->mode = MSSTRICT_REWRITE;
+    return 0;
+}
+
+/* Rewrite and Reject: the core re-emits the body; see the file comment. */
 static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
                                      apr_bucket_brigade *bb)
 {
@@ -1229,14 +1186,16 @@ static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
         }
         ctx->buckets++;
         msstrict_feed(ctx, data, len);
-        if (ctx->stopped) {
+        if (ctx->stopped && !ctx->discarding) {
             /* fail open (mss.h): every earlier byte has been written;
              * this bucket and the rest go on unchanged */
             ctx->passthrough = 1;
+            ctx->bytes_out += (apr_off_t)len;
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                          "MSS00125: Rewrite stopped after %" APR_OFF_T_FMT
+                          "MSS00125: %s stopped after %" APR_OFF_T_FMT
                           " bytes; the rest of the 207 passes unchanged "
                           "(%s %s)",
+                          ctx->mode == MSSTRICT_REJECT ? "Reject" : "Rewrite",
                           ctx->bytes_in, msstrict_log_text(r->pool, r->method),
                           msstrict_log_text(r->pool, r->unparsed_uri));
             APR_BUCKET_REMOVE(e);
@@ -1244,6 +1203,16 @@ static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
             continue;
         }
         apr_bucket_delete(e);
+    }
+    if (ctx->mode == MSSTRICT_REJECT) {
+        if (eos) {
+            if (msstrict_rejecting(ctx)) {
+                return msstrict_reject(f, ctx);
+            }
+        }
+        else if (msstrict_reject_hold(ctx)) {
+            return APR_SUCCESS;
+        }
     }
     if (!ctx->released
         && (ctx->bytes_in > ctx->max_buffer || ctx->passthrough
@@ -1281,10 +1250,7 @@ static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         return ap_pass_brigade(f->next, bb);
     }
     ctx->brigades++;
-    if (ctx->mode == MSSTRICT_REJECT) {
-        return msstrict_hold(f, ctx, bb);
-    }
-    if (ctx->mode == MSSTRICT_REWRITE) {
+    if (ctx->out != NULL) {
         return msstrict_rewrite(f, ctx, bb);
     }
     return msstrict_pass(f, ctx, bb);

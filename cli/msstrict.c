@@ -62,8 +62,9 @@ static void usage(FILE *f)
         "  --mode M           log (default), rewrite or reject.  rewrite:\n"
         "                     the N1/N2 fixes (and --rule ID=fix ones) are\n"
         "                     applied and the body goes to -o OUT; reject:\n"
-        "                     a violation of a rule set to reject\n"
-        "                     (--rule ID=reject) exits 3, no body written\n"
+        "                     as rewrite, but a violation of a rule set to\n"
+        "                     reject (--rule ID=reject) exits 3, no body\n"
+        "                     written\n"
         "  -o OUT             rewrite or reject mode: where the body goes\n"
         "                     (- = stdout, the report then goes to stderr)\n"
         "  --rule ID=ACTION   per-rule override: off, log, fix, reject\n"
@@ -217,18 +218,35 @@ static apr_status_t hold_add(hold_t *h, apr_pool_t *p, const char *data,
     return APR_SUCCESS;
 }
 
-/* Rewrite mode: where the core's output goes. */
+/* Rewrite and reject mode: where the core's output goes.  Rewrite writes
+ * it to the file as it comes; reject holds it (@c held.on) until the body
+ * is known not to be rejected, or drops it when there is no -o. */
 typedef struct {
     FILE *f;
     const char *name;
     int failed;
+    hold_t held;
+    apr_pool_t *pool;
 } wr_t;
 
 static apr_status_t body_write(void *baton, const char *data, apr_size_t n)
 {
     wr_t *w = baton;
 
-    if (w->failed || fwrite(data, 1, n, w->f) != n) {
+    if (w->failed) {
+        return APR_EGENERAL;
+    }
+    if (w->held.on) {
+        if (hold_add(&w->held, w->pool, data, n) != APR_SUCCESS) {
+            w->failed = 1;
+            return APR_ENOMEM;
+        }
+        return APR_SUCCESS;
+    }
+    if (w->f == NULL) {
+        return APR_SUCCESS; /* reject mode without -o: the report only */
+    }
+    if (fwrite(data, 1, n, w->f) != n) {
         w->failed = 1;
         return APR_EGENERAL;
     }
@@ -291,8 +309,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     cli_t cli;
     const char *file = "-";
     const char *out = NULL;
-    hold_t held = {NULL, 0, 0, 0}; /* reject mode with -o: the body */
-    wr_t wr = {NULL, NULL, 0};     /* rewrite mode: the output */
+    wr_t wr = {NULL, NULL, 0, {NULL, 0, 0, 0}, pool}; /* the output */
     int list = 0;
     int c;
     FILE *in;
@@ -483,9 +500,10 @@ static int run(apr_pool_t *pool, int argc, char **argv)
     /* with -o - the body owns stdout and the report goes to stderr */
     cli.out = out != NULL && strcmp(out, "-") == 0 ? stderr : stdout;
     if (out != NULL && opts.mode == MSS_MODE_REJECT) {
-        /* Reject holds the whole body: nothing is written unless it
-         * passes (the module holds up to DAVMSStrictMaxBuffer) */
-        held.on = 1;
+        /* Reject holds the whole (rewritten) body: nothing is written
+         * unless it passes (the module holds up to DAVMSStrictMaxBuffer) */
+        wr.held.on = 1;
+        wr.name = out;
     }
 
     rv = mss_validator_create(&v, pool, &opts, &req, report, &cli);
@@ -497,14 +515,15 @@ static int run(apr_pool_t *pool, int argc, char **argv)
                     strerror(errno));
             return EXIT_USAGE;
         }
+    }
+    if (rv == APR_SUCCESS && opts.mode != MSS_MODE_LOG) {
+        /* reject mode rewrites too (design.md 1), with or without -o, so
+         * that its report says what a pass would have fixed */
         rv = mss_validator_set_output(v, body_write, &wr);
     }
     while (rv == APR_SUCCESS && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
         rv = mss_validator_feed(v, buf, n);
-        if (held.on && rv == APR_SUCCESS) {
-            rv = hold_add(&held, pool, buf, n);
-        }
-        if (wr.f != NULL && rv != APR_SUCCESS && !wr.failed) {
+        if (opts.mode != MSS_MODE_LOG && rv != APR_SUCCESS && !wr.failed) {
             /* fail open (mss.h): this chunk and the rest unchanged */
             apr_status_t wv = body_write(&wr, buf, n);
 
@@ -532,15 +551,20 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         fprintf(stderr, "msstrict: cannot write the report\n");
         return EXIT_USAGE;
     }
-    if (held.on && res.rejected == 0
-        && write_body(out, held.buf, held.len) != 0) {
+    if (wr.failed) {
+        fprintf(stderr, "msstrict: cannot write %s\n", wr.name);
         return EXIT_USAGE;
     }
-    if (wr.f != NULL) {
+    if (wr.held.on && res.rejected == 0
+        && write_body(out, wr.held.buf, wr.held.len) != 0) {
+        return EXIT_USAGE;
+    }
+    if (out != NULL && res.rejected == 0) {
         const apr_array_header_t *hc = mss_validator_header_changes(v);
         int i;
 
-        if (wr.failed || (wr.f == stdout ? fflush(wr.f) : fclose(wr.f)) != 0) {
+        if (wr.f != NULL
+            && (wr.f == stdout ? fflush(wr.f) : fclose(wr.f)) != 0) {
             fprintf(stderr, "msstrict: cannot write %s\n", wr.name);
             return EXIT_USAGE;
         }
@@ -565,7 +589,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             res.rejected > 0 ? "rejected" : mss_outcome_name(res.outcome),
             res.violations, res.suppressed, res.responses, res.bytes,
             res.rejected > 0 ? " (no body written)" : "");
-    if (wr.f != NULL) {
+    if (out != NULL && res.rejected == 0) {
         fprintf(stderr,
                 " fixed=%" APR_SIZE_T_FMT " dropped=%" APR_SIZE_T_FMT
                 " bytes_out=%" APR_OFF_T_FMT " changed=%s",

@@ -258,7 +258,11 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res);
 /**
  * @brief Rewrite mode: send the body, normalised, to @p write.  Call once,
  * after mss_validator_create() and before the first feed, with opts.mode
- * MSS_MODE_REWRITE (otherwise APR_EINVAL).
+ * MSS_MODE_REWRITE or MSS_MODE_REJECT (MSS_MODE_LOG: APR_EINVAL).  Reject
+ * mode rewrites as Rewrite does (a rule set to reject is never fixed, so
+ * it is still there to reject); the caller holds the output until it
+ * knows mss_validator_rejected() is 0, or cannot enforce any more
+ * (design.md 1: it then carries on in Rewrite mode).
  *
  * The body goes out one top-level DAV:response at a time: a response that
  * needs no fix as its original bytes, a fixed one with byte edits only

@@ -74,7 +74,7 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
     mss_rw_t *rw;
     apr_status_t rv;
 
-    if (v->opts.mode != MSS_MODE_REWRITE || write == NULL || v->rw != NULL
+    if (v->opts.mode == MSS_MODE_LOG || write == NULL || v->rw != NULL
         || v->bytes > 0) {
         return APR_EINVAL;
     }

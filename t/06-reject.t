@@ -3,19 +3,21 @@
 #   - a body that breaks a reject-level rule never reaches the client: it
 #     gets 502 when the body came through mod_proxy, 500 otherwise, with
 #     none of the body before it (the whole response is one clean error);
-#   - a body that breaks only other rules, or none, passes unchanged;
+#   - Reject is Rewrite with a veto (design.md 1): a body that breaks only
+#     other rules passes as Rewrite gives it (fixed where a rule can fix,
+#     unchanged otherwise), a clean one unchanged;
 #   - over the buffer with the verdict already in: the rest is discarded,
-#     then 502; over the buffer first: the body is released and checked on
-#     in Log mode, with a warning that Reject could not be enforced.
+#     then 502; over the buffer first: the body is released and carries on
+#     in Rewrite mode, with a warning that Reject could not be enforced.
 use strict;
 use warnings FATAL => 'all';
 use lib 't/lib';
 use Apache::Test qw(-withtestmore);
 use Test::More import => ['!plan'];
 use MssT qw(req req_backend mark audit_since errlog_since access_line
-    rules_of canned_body);
+    rules_of canned_body core_rewrite);
 
-plan tests => 40;
+plan tests => 52;
 
 sub run_case {
     my ($path, $base, %o) = @_;
@@ -86,7 +88,52 @@ for my $c ([ 'missing-href', 'MS-HREF-REQUIRED' ], [ 'truncated', 'XML-WELLFORME
     ok((grep { /MSS00123/ } @$e), 'big-early: debug line: discarding the rest');
 }
 
-# over DAVMSStrictMaxBuffer first: cannot enforce, carries on in Log mode
+# a fixable violation of a rule not set to reject: fixed, as Rewrite does
+# (the whole body fits the buffer, so its exact length is sent)
+{
+    my ($r, $a, $e, $acc) = run_case("/rej/no-reason", "/rej/no-reason");
+    my ($want) = core_rewrite(canned_body('no-reason', '/rej/no-reason'),
+        uri => '/rej/no-reason', depth => 1);
+    is($r->{status}, 207, 'no-reason (fixable, not set to reject): 207');
+    ok($r->{content} eq $want && $r->{content} ne canned_body('no-reason', '/rej/no-reason'),
+        "no-reason: the client gets the core's rewrite (the status line fixed)")
+        or diag($r->{content});
+    is($r->{headers}{'content-length'}, length($want),
+        'no-reason: Content-Length is the length of the rewritten body');
+    ok(@$a == 1 && $a->[0]{result} eq 'fixed'
+            && $a->[0]{violations}[0]{rule} eq 'MS-STATUS-SYNTAX'
+            && $a->[0]{violations}[0]{action} eq 'fixed',
+        'no-reason: audit says fixed, MS-STATUS-SYNTAX with action fixed');
+    like($acc, qr/ 207 fixed \[MS-STATUS-SYNTAX\] 1$/, 'no-reason: notes say fixed');
+}
+
+# over DAVMSStrictMaxBuffer first, with fixes before and after the limit:
+# the held part is released rewritten, the rest goes on in Rewrite mode
+{
+    my ($r, $a, $e, $acc) = run_case("/rej/big-fix", "/rej/big-fix");
+    my $in = canned_body('big-fix', '/rej/big-fix');
+    my ($want) = core_rewrite($in, uri => '/rej/big-fix', depth => 1);
+    is($r->{status}, 207, 'big-fix (22 KB, fixes at both ends): 207');
+    ok($r->{content} eq $want && $want ne $in,
+        "big-fix: the client gets the core's rewrite of the whole body")
+        or diag(length($r->{content}) . ' bytes, want ' . length($want));
+    ok(!defined $r->{headers}{'content-length'},
+        'big-fix: released before the end: no Content-Length');
+    ok((grep { /\[dav_msstrict:warn\].*MSS00119: .*Reject cannot be enforced, the body goes on in Rewrite mode/ } @$e),
+        'big-fix: a warning says Reject could not be enforced and Rewrite goes on')
+        or diag(join "\n", @$e);
+    ok(@$a == 1 && $a->[0]{result} eq 'fixed'
+            && 2 == grep({ $_->{rule} eq 'MS-STATUS-SYNTAX' && $_->{action} eq 'fixed' }
+                @{ $a->[0]{violations} }),
+        'big-fix: both status lines reported as fixed');
+    like($acc, qr/ 207 fixed \[MS-STATUS-SYNTAX\] 2$/, 'big-fix: notes');
+    is(scalar(grep { /MSS00110: MS-STATUS-SYNTAX .*\[fixed\]$/ } @$e), 2,
+        'big-fix: two error-log lines, each marked [fixed]');
+}
+
+# over DAVMSStrictMaxBuffer first: cannot enforce, carries on in Rewrite
+# mode (the late violation is of a rule set to reject: never fixed, so the
+# body is unchanged)
 {
     my ($r, $a, $e, $acc) = run_case("/rej/big-late", "/rej/big-late");
     is($r->{status}, 207, 'big-late (violation after 4K): 207');

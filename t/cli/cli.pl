@@ -233,8 +233,20 @@ like($err, qr/result=rejected .*\(no body written\)/, 'reject: the summary says 
 ($rc, $out, $err) = run_cli('--mode', 'reject', '-u', '/c/', '-d', '1',
                             '-o', "$dir/out2.xml", $bad);
 is($rc, 1, 'reject mode, no rule set to reject: exit 1 (violations)');
-is(slurp("$dir/out2.xml"), slurp($bad), 'reject mode: a body that passes is written unchanged');
-like($out, qr/\(logged\)$/m, 'reject mode: other rules are logged');
+# design.md 1: Reject is Rewrite with a veto, so a body that passes is
+# the rewritten one, the same bytes as --mode rewrite gives
+is(slurp("$dir/out2.xml"), slurp("$dir/rw.xml"),
+   'reject mode: a body that passes is written as Rewrite writes it');
+like($out, qr/MS-STATUS-SYNTAX .*\(fixed\)$/m, 'reject mode: fixable rules not set to reject are fixed');
+like($err, qr/result=violations .*fixed=4 dropped=0/, 'reject mode: the summary counts the fixes');
+($rc, $out, $err) = run_cli('--mode', 'reject', '-u', '/c/', '-d', '1', $bad);
+is($rc, 1, 'reject mode without -o: exit 1');
+like($out, qr/MS-STATUS-SYNTAX .*\(fixed\)$/m,
+     'reject mode without -o: the report is the same (fixed), only no body is written');
+($rc, $out, $err) = run_cli('--mode', 'reject', '--rule', 'MS-STATUS-SYNTAX=log',
+                            '-u', '/c/', '-d', '1', '-o', "$dir/out4.xml", $bad);
+is(slurp("$dir/out4.xml"), slurp($bad), 'reject mode, the rule set to log: written unchanged');
+like($out, qr/MS-STATUS-SYNTAX .*\(logged\)$/m, 'reject mode, the rule set to log: logged');
 ($rc, $out, $err) = run_cli('--mode', 'reject', '--rule', 'MS-STATUS-SYNTAX=reject',
                             '-u', '/c/', '-d', '1', '-o', "$dir/out3.xml", $clean);
 is($rc, 0, 'reject mode, clean body: exit 0');

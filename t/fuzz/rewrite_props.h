@@ -109,10 +109,11 @@ static apr_status_t rw_write(void *baton, const char *buf, apr_size_t n)
     return APR_SUCCESS;
 }
 
-/* One Rewrite run, split at @p split (>= len: whole). 0 on an API error. */
-static int rw_run(apr_pool_t *p, const mss_options_t *o,
-                  const mss_request_t *req, const char *body, size_t len,
-                  size_t split, rw_run_t *r)
+/* One run in @p mode (Rewrite or Reject, which rewrites too), split at
+ * @p split (>= len: whole). 0 on an API error. */
+static int rw_run_mode(apr_pool_t *p, const mss_options_t *o, mss_mode_e mode,
+                       const mss_request_t *req, const char *body, size_t len,
+                       size_t split, rw_run_t *r)
 {
     mss_options_t opts = *o;
     mss_validator_t *v;
@@ -121,7 +122,7 @@ static int rw_run(apr_pool_t *p, const mss_options_t *o,
     r->pool = p;
     r->report = "";
     r->out = "";
-    opts.mode = MSS_MODE_REWRITE;
+    opts.mode = mode;
     if (mss_validator_create(&v, p, &opts, req, rw_collect, r) != APR_SUCCESS
         || mss_validator_set_output(v, rw_write, r) != APR_SUCCESS) {
         return 0;
@@ -136,6 +137,14 @@ static int rw_run(apr_pool_t *p, const mss_options_t *o,
     }
     r->headers = mss_validator_header_changes(v);
     return 1;
+}
+
+/* One Rewrite run, split at @p split (>= len: whole). 0 on an API error. */
+static int rw_run(apr_pool_t *p, const mss_options_t *o,
+                  const mss_request_t *req, const char *body, size_t len,
+                  size_t split, rw_run_t *r)
+{
+    return rw_run_mode(p, o, MSS_MODE_REWRITE, req, body, len, split, r);
 }
 
 /* The response headers after the header changes. */

@@ -6,6 +6,10 @@
  *     failure lost, a second parse);
  *   - split invariance in full: one byte at a time and split at every
  *     offset give the output and the report of the whole feed;
+ *   - Reject mode is Rewrite with a veto (design.md 1): with no rule set
+ *     to reject it gives Rewrite's bytes and report; with every rule set
+ *     to reject it fixes nothing, so the body comes out as it went in,
+ *     and any finding rejects;
  *   - the CLI's fail-open contract: a feed that fails (the fault hook)
  *     has written every byte of the earlier feeds, unchanged from where
  *     rewriting stopped.
@@ -101,6 +105,42 @@ int main(int argc, char **argv)
             ok(good && same_run(&t, &whole),
                "%s: rewrite one byte at a time is the same", name);
             apr_pool_destroy(bp);
+        }
+        {
+            /* Reject mode: the fixture's rule actions, then all rules
+             * set to reject */
+            mss_options_t o = fx.opts;
+            apr_pool_t *jp;
+            int r;
+
+            apr_pool_create(&jp, p);
+            if (rw_run_mode(jp, &o, MSS_MODE_REJECT, &fx.req, fx.body, fx.len,
+                            fx.len, &t)) {
+                ok(t.res.rejected > 0 || same_run(&t, &whole),
+                   "%s: reject mode, nothing rejected: Rewrite's bytes and "
+                   "report (%lu rejected)",
+                   name, (unsigned long)t.res.rejected);
+            }
+            else {
+                ok(0, "%s: reject mode runs", name);
+            }
+            for (r = 0; r < MSS_RULE_COUNT; r++) {
+                o.rule_action[r] = MSS_ACTION_REJECT;
+            }
+            if (rw_run_mode(jp, &o, MSS_MODE_REJECT, &fx.req, fx.body, fx.len,
+                            fx.len, &t)) {
+                ok(t.res.fixed == 0 && t.res.dropped == 0 && t.len == fx.len
+                       && memcmp(t.out, fx.body, fx.len) == 0
+                       && (t.res.rejected > 0) == (t.res.violations > 0),
+                   "%s: reject mode, every rule set to reject: nothing "
+                   "fixed, the body as it came, %lu of %lu rejected",
+                   name, (unsigned long)t.res.rejected,
+                   (unsigned long)t.res.violations);
+            }
+            else {
+                ok(0, "%s: reject mode (all reject) runs", name);
+            }
+            apr_pool_destroy(jp);
         }
         apr_pool_destroy(p);
     }
