@@ -33,7 +33,9 @@
  * Log tags: MSS00100-MSS00199 are ours, numbered here (httpd's AH numbers
  * belong to httpd).
  */
+#include "apr_atomic.h"
 #include "apr_lib.h"
+#include "apr_shm.h"
 #include "apr_strings.h"
 #include "apr_time.h"
 
@@ -45,6 +47,8 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "util_filter.h"
+
+#include "mod_status.h"
 
 #include "mss.h"
 
@@ -85,9 +89,36 @@ typedef struct {
     apr_size_t max_violations;
 } msstrict_dir_conf;
 
+/* Counters, for mod_status: one block of shared memory for the whole
+ * server (every child and thread adds to it with atomic operations),
+ * created in post_config, so they start from zero at each (graceful)
+ * restart.  "skipped" counts 207s not inspected (HEAD, gzip, ...) and
+ * 207s whose checking stopped on an internal failure. */
+static const struct {
+    const char *note; /* msstrict-result */
+    const char *key;  /* mod_status ?auto */
+} msstrict_results[] = {
+    {"clean", "MSStrictClean"},         {"violations", "MSStrictViolations"},
+    {"fixed", "MSStrictFixed"},         {"rejected", "MSStrictRejected"},
+    {"malformed", "MSStrictMalformed"}, {"overflow", "MSStrictOverflow"},
+    {"skipped", "MSStrictSkipped"}};
+#define MSSTRICT_NRESULTS                                                      \
+    (sizeof(msstrict_results) / sizeof(msstrict_results[0]))
+
 typedef struct {
-    const char *audit_path; /* as configured; NULL = unset */
-    apr_file_t *audit;      /* opened in post_config */
+    volatile apr_uint64_t inspected; /* 207s the checker read */
+    volatile apr_uint64_t result[MSSTRICT_NRESULTS];
+    volatile apr_uint64_t unenforced; /* Reject over the buffer: Rewrite */
+    volatile apr_uint64_t violations; /* found, beyond the limit included */
+    volatile apr_uint64_t bytes_in;
+    volatile apr_uint64_t bytes_out;
+    volatile apr_uint64_t rule[MSS_RULE_COUNT]; /* 207s the rule fired in */
+} msstrict_counters_t;
+
+typedef struct {
+    const char *audit_path;        /* as configured; NULL = unset */
+    apr_file_t *audit;             /* opened in post_config */
+    msstrict_counters_t *counters; /* post_config; shared by all servers */
 } msstrict_srv_conf;
 
 static void *msstrict_create_dir_conf(apr_pool_t *p, char *dir)
@@ -376,6 +407,31 @@ static int msstrict_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     /* libxml2 set-up, once, in the parent; never xmlCleanupParser */
     mss_global_init();
 
+    {
+        /* the counters: anonymous shared memory, inherited by the
+         * children; gone with pconf at the next restart */
+        apr_shm_t *shm;
+        apr_status_t rv =
+            apr_shm_create(&shm, sizeof(msstrict_counters_t), NULL, pconf);
+
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, main_s,
+                         "MSS00126: cannot create the shared memory for the "
+                         "counters; mod_status will not show them");
+        }
+        else {
+            msstrict_counters_t *cnt = apr_shm_baseaddr_get(shm);
+
+            memset(cnt, 0, sizeof(*cnt));
+            for (s = main_s; s != NULL; s = s->next) {
+                msstrict_srv_conf *c = ap_get_module_config(
+                    s->module_config, &dav_msstrict_module);
+
+                c->counters = cnt;
+            }
+        }
+    }
+
     /* one handle per distinct path; virtual hosts that inherit the main
      * server's audit log share its handle */
     for (s = main_s; s != NULL; s = s->next) {
@@ -439,6 +495,44 @@ typedef struct {
     int passthrough;         /* the checker failed: bytes go as they are */
     int rewrote;             /* the core changed the body or a header */
 } msstrict_ctx;
+
+static msstrict_counters_t *msstrict_counters(const request_rec *r)
+{
+    const msstrict_srv_conf *sc =
+        ap_get_module_config(r->server->module_config, &dav_msstrict_module);
+
+    return sc->counters;
+}
+
+/* One 207 under @p result; with @p ctx, one the checker read. */
+static void msstrict_count(const request_rec *r, const char *result,
+                           const msstrict_ctx *ctx, apr_size_t violations)
+{
+    msstrict_counters_t *cnt = msstrict_counters(r);
+    apr_size_t i;
+
+    if (cnt == NULL) {
+        return;
+    }
+    for (i = 0; i < MSSTRICT_NRESULTS; i++) {
+        if (strcmp(msstrict_results[i].note, result) == 0) {
+            apr_atomic_inc64(&cnt->result[i]);
+            break;
+        }
+    }
+    if (ctx == NULL) {
+        return;
+    }
+    apr_atomic_inc64(&cnt->inspected);
+    apr_atomic_add64(&cnt->violations, violations);
+    apr_atomic_add64(&cnt->bytes_in, (apr_uint64_t)ctx->bytes_in);
+    apr_atomic_add64(&cnt->bytes_out, (apr_uint64_t)ctx->bytes_out);
+    for (i = 0; i < MSS_RULE_COUNT; i++) {
+        if (ctx->fired[i]) {
+            apr_atomic_inc64(&cnt->rule[i]);
+        }
+    }
+}
 
 static const char *msstrict_mode_name(int mode)
 {
@@ -693,6 +787,8 @@ static void msstrict_finish(msstrict_ctx *ctx)
     apr_table_setn(r->notes, "msstrict-count",
                    apr_psprintf(r->pool, "%" APR_SIZE_T_FMT,
                                 ctx->stopped ? ctx->reported : res.violations));
+    msstrict_count(r, result, ctx,
+                   ctx->stopped ? ctx->reported : res.violations);
     if (!ctx->stopped && res.outcome == MSS_OUTCOME_CLEAN) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "MSS00111: 207 clean: %" APR_SIZE_T_FMT
@@ -865,6 +961,7 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
                       "MSS00113: 207 not inspected (%s); passed unchanged",
                       why);
         apr_table_setn(r->notes, "msstrict-result", "skipped");
+        msstrict_count(r, "skipped", NULL, 0);
         return APR_SUCCESS;
     }
 
@@ -915,6 +1012,7 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
                       "MSS00114: cannot start the checker; the 207 is passed "
                       "unchanged");
         apr_table_setn(r->notes, "msstrict-result", "skipped");
+        msstrict_count(r, "skipped", NULL, 0);
         return APR_SUCCESS;
     }
     apr_pool_pre_cleanup_register(r->pool, ctx, msstrict_cleanup);
@@ -1134,6 +1232,9 @@ static int msstrict_reject_hold(msstrict_ctx *ctx)
         msstrict_log_text(r->pool, r->unparsed_uri));
     ctx->unenforced = 1;
     ctx->mode = MSSTRICT_REWRITE;
+    if (msstrict_counters(r) != NULL) {
+        apr_atomic_inc64(&msstrict_counters(r)->unenforced);
+    }
     return 0;
 }
 
@@ -1256,6 +1357,84 @@ static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return msstrict_pass(f, ctx, bb);
 }
 
+/* ---- mod_status ------------------------------------------------------- */
+
+/* The counters on /server-status: a table, or "Key: value" lines for
+ * ?auto (rules only once they fired). */
+static int msstrict_status_hook(request_rec *r, int flags)
+{
+    const msstrict_counters_t *cnt = msstrict_counters(r);
+    apr_uint64_t n[MSSTRICT_NRESULTS];
+    apr_uint64_t inspected, unenforced, violations, bytes_in, bytes_out;
+    apr_size_t i;
+
+    if (cnt == NULL) {
+        return OK;
+    }
+    inspected = apr_atomic_read64((volatile apr_uint64_t *)&cnt->inspected);
+    unenforced = apr_atomic_read64((volatile apr_uint64_t *)&cnt->unenforced);
+    violations = apr_atomic_read64((volatile apr_uint64_t *)&cnt->violations);
+    bytes_in = apr_atomic_read64((volatile apr_uint64_t *)&cnt->bytes_in);
+    bytes_out = apr_atomic_read64((volatile apr_uint64_t *)&cnt->bytes_out);
+    for (i = 0; i < MSSTRICT_NRESULTS; i++) {
+        n[i] = apr_atomic_read64((volatile apr_uint64_t *)&cnt->result[i]);
+    }
+    if (flags & AP_STATUS_SHORT) {
+        ap_rprintf(r, "MSStrictInspected: %" APR_UINT64_T_FMT "\n", inspected);
+        for (i = 0; i < MSSTRICT_NRESULTS; i++) {
+            ap_rprintf(r, "%s: %" APR_UINT64_T_FMT "\n",
+                       msstrict_results[i].key, n[i]);
+        }
+        ap_rprintf(r,
+                   "MSStrictUnenforced: %" APR_UINT64_T_FMT "\n"
+                   "MSStrictViolationsFound: %" APR_UINT64_T_FMT "\n"
+                   "MSStrictBytesIn: %" APR_UINT64_T_FMT "\n"
+                   "MSStrictBytesOut: %" APR_UINT64_T_FMT "\n",
+                   unenforced, violations, bytes_in, bytes_out);
+        for (i = 0; i < MSS_RULE_COUNT; i++) {
+            apr_uint64_t k =
+                apr_atomic_read64((volatile apr_uint64_t *)&cnt->rule[i]);
+
+            if (k > 0) {
+                ap_rprintf(r, "MSStrictRule %s: %" APR_UINT64_T_FMT "\n",
+                           mss_rule_info((mss_rule_e)i)->id, k);
+            }
+        }
+        return OK;
+    }
+    ap_rputs("<hr />\n<h2>mod_dav_msstrict</h2>\n", r);
+    ap_rprintf(r,
+               "<dl><dt>207 bodies inspected: %" APR_UINT64_T_FMT "</dt>\n"
+               "<dt>violations found: %" APR_UINT64_T_FMT "</dt>\n"
+               "<dt>body bytes in: %" APR_UINT64_T_FMT
+               ", out: %" APR_UINT64_T_FMT "</dt>\n"
+               "<dt>Reject could not be enforced (over "
+               "DAVMSStrictMaxBuffer): %" APR_UINT64_T_FMT "</dt></dl>\n",
+               inspected, violations, bytes_in, bytes_out, unenforced);
+    ap_rputs("<table border=\"0\"><tr><th>msstrict-result</th>"
+             "<th>207s</th></tr>\n",
+             r);
+    for (i = 0; i < MSSTRICT_NRESULTS; i++) {
+        ap_rprintf(r, "<tr><td>%s</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
+                   msstrict_results[i].note, n[i]);
+    }
+    ap_rputs("</table>\n<table border=\"0\"><tr><th>rule</th>"
+             "<th>207s it fired in</th></tr>\n",
+             r);
+    for (i = 0; i < MSS_RULE_COUNT; i++) {
+        apr_uint64_t k =
+            apr_atomic_read64((volatile apr_uint64_t *)&cnt->rule[i]);
+
+        if (k > 0) {
+            ap_rprintf(r,
+                       "<tr><td>%s</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
+                       mss_rule_info((mss_rule_e)i)->id, k);
+        }
+    }
+    ap_rputs("</table>\n", r);
+    return OK;
+}
+
 /* ---- hooks ------------------------------------------------------------ */
 
 static void msstrict_insert_filter(request_rec *r)
@@ -1285,6 +1464,9 @@ static void msstrict_register_hooks(apr_pool_t *p)
     ap_hook_post_config(msstrict_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* after core's insert_filter, which adds SetOutputFilter's filters */
     ap_hook_insert_filter(msstrict_insert_filter, NULL, NULL, APR_HOOK_LAST);
+    /* runs only when mod_status is loaded */
+    APR_OPTIONAL_HOOK(ap, status_hook, msstrict_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
 }
 
 module AP_MODULE_DECLARE_DATA dav_msstrict_module = {

@@ -42,7 +42,7 @@ mkdir -p "$work/t/htdocs/dav" "$work/t/htdocs/litmus-off" "$work/t/htdocs/litmus
 {
     for m in mpm_event authz_core authz_host mime alias dir cgid include env \
              dav dav_fs proxy proxy_http bucketeer deflate filter headers \
-             unique_id; do
+             unique_id status; do
         echo "LoadModule ${m}_module $MODS/mod_$m.so"
     done
     echo "LoadModule dav_msstrict_module $work/build/mod_dav_msstrict.so"

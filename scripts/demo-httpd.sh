@@ -50,6 +50,7 @@ LoadModule dav_module $MODS/mod_dav.so
 LoadModule dav_fs_module $MODS/mod_dav_fs.so
 LoadModule proxy_module $MODS/mod_proxy.so
 LoadModule proxy_http_module $MODS/mod_proxy_http.so
+LoadModule status_module $MODS/mod_status.so
 LoadModule dav_msstrict_module "$top/build/mod_dav_msstrict.so"
 TypesConfig /etc/mime.types
 ScriptSock "$demo/logs/cgisock"
@@ -70,6 +71,10 @@ ProxyPass /fix/ http://127.0.0.1:$bport/canned/
 </Location>
 <Location /fix/>
     DAVMSStrict Rewrite
+</Location>
+<Location /server-status>
+    SetHandler server-status
+    Require all granted
 </Location>
 <VirtualHost 127.0.0.1:$bport>
     ScriptAlias /canned "$demo/backend/canned.pl"
@@ -99,6 +104,7 @@ Rewrite mode on the same back-end (compare with /bad/):
   curl -si -X PROPFIND -H 'Depth: 1' $u/fix/wrong-ct
 then:
   tail $demo/logs/error_log $demo/logs/msstrict_audit.log
+  curl -s '$u/server-status?auto' | grep MSStrict    (the counters)
 TXT
 
 if [ "${MSS_DEMO_SELFTEST:-0}" = 1 ]; then
@@ -108,6 +114,7 @@ if [ "${MSS_DEMO_SELFTEST:-0}" = 1 ]; then
     curl -s -o /dev/null -X PROPFIND -H 'Depth: 1' "$u/bad/missing-href"
     curl -s -o /dev/null -X DELETE "$u/bad/propstat-delete"
     curl -s -X PROPFIND -H 'Depth: 1' -H 'X-Mss-Base: /fix/fix-text' "$u/fix/fix-text"
+    curl -s "$u/server-status?auto" | grep MSStrict
     /usr/sbin/apache2 -f "$demo/httpd.conf" -k stop
     sleep 1
     grep MSS001 "$demo/logs/error_log"
