@@ -1773,6 +1773,116 @@ static void response_end(mss_validator_t *v)
     v->in_response = 0;
 }
 
+/* Rewrite, MS-NO-STRAY-TEXT (rules.md: N1 remove the stray text nodes):
+ * the text directly inside element @p f (element-only), which ends here.
+ * Its content is held and was well-formed, so a small scan of the raw
+ * bytes finds the runs at its own level: markup (tags, comments, PIs)
+ * stays, and so does everything inside a child (property values).  A text
+ * run keeps its trailing whitespace (the indentation of what follows); a
+ * CDATA section that is not whitespace goes.  1 when an edit was made. */
+static int stray_text_fix(mss_validator_t *v, const frame_t *f)
+{
+    apr_off_t a = f->tag + 1;
+    apr_off_t b = mss_rw_lt(v, mss_xml_offset(v->xml) - 1);
+    const char *t = mss_rw_bytes(v, f->tag, f->tag + 1);
+    const char *s;
+    apr_size_t n;
+    apr_size_t i = 0;
+    int depth = 0;
+    int edits = 0;
+
+    if (!mss_rw_on(v, MSS_R_MS_NO_STRAY_TEXT) || t == NULL || t[0] != '>'
+        || b < a || (s = mss_rw_bytes(v, a, b)) == NULL) {
+        return 0;
+    }
+    n = (apr_size_t)(b - a);
+#define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
+#define FIND(lit)                                                              \
+    do {                                                                       \
+        const char *e_ = NULL;                                                 \
+        apr_size_t k_;                                                         \
+        for (k_ = i; k_ + sizeof(lit) - 1 <= n; k_++) {                        \
+            if (memcmp(s + k_, lit, sizeof(lit) - 1) == 0) {                   \
+                e_ = s + k_;                                                   \
+                break;                                                         \
+            }                                                                  \
+        }                                                                      \
+        if (e_ == NULL) {                                                      \
+            return edits; /* cannot be in well-formed content */              \
+        }                                                                      \
+        i = (apr_size_t)(e_ - s) + sizeof(lit) - 1;                            \
+    } while (0)
+    while (i < n) {
+        apr_size_t start = i;
+
+        if (s[i] != '<') {
+            apr_size_t last = i; /* one past the last non-whitespace */
+            int stray = 0;
+
+            while (i < n && s[i] != '<') {
+                if (!WS(s[i])) {
+                    stray = 1;
+                    last = i + 1;
+                }
+                i++;
+            }
+            if (depth == 0 && stray) {
+                mss_rw_edit(v, a + (apr_off_t)start, a + (apr_off_t)last, "");
+                edits++;
+            }
+        }
+        else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+            i += 4;
+            FIND("-->");
+        }
+        else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
+            apr_size_t j;
+            int stray = 0;
+
+            i += 9;
+            FIND("]]>");
+            for (j = start + 9; j + 3 < i; j++) {
+                stray |= !WS(s[j]);
+            }
+            if (depth == 0 && stray) {
+                mss_rw_edit(v, a + (apr_off_t)start, a + (apr_off_t)i, "");
+                edits++;
+            }
+        }
+        else if (n - i >= 2 && s[i + 1] == '?') {
+            i += 2;
+            FIND("?>");
+        }
+        else {
+            /* a start or end tag; '>' may stand in attribute values */
+            int end = n - i >= 2 && s[i + 1] == '/';
+            char q = 0;
+
+            for (i++; i < n && (q != 0 || s[i] != '>'); i++) {
+                if (q != 0) {
+                    q = s[i] == q ? 0 : q;
+                }
+                else if (s[i] == '"' || s[i] == '\'') {
+                    q = s[i];
+                }
+            }
+            if (i >= n) {
+                return edits;
+            }
+            if (end) {
+                depth--;
+            }
+            else if (s[i - 1] != '/') {
+                depth++;
+            }
+            i++;
+        }
+    }
+#undef FIND
+#undef WS
+    return edits;
+}
+
 static void on_end(void *baton)
 {
     mss_validator_t *v = baton;
@@ -1829,6 +1939,10 @@ static void on_end(void *baton)
                                          f->ctx == C_RESPONSE   ? "response"
                                          : f->ctx == C_PROPSTAT ? "propstat"
                                                                 : "prop"));
+            if (v->in_response && stray_text_fix(v, f) > 0) {
+                mss_v_mark(v, MSS_R_MS_NO_STRAY_TEXT, f->line, f->col,
+                           "fixed");
+            }
         }
         if (f->ctx == C_PROPSTAT) {
             propstat_end(v, f);
