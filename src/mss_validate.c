@@ -1808,7 +1808,7 @@ static int stray_text_fix(mss_validator_t *v, const frame_t *f)
             }                                                                  \
         }                                                                      \
         if (e_ == NULL) {                                                      \
-            return edits; /* cannot be in well-formed content */              \
+            return edits; /* cannot be in well-formed content */               \
         }                                                                      \
         i = (apr_size_t)(e_ - s) + sizeof(lit) - 1;                            \
     } while (0)
@@ -1940,8 +1940,7 @@ static void on_end(void *baton)
                                          : f->ctx == C_PROPSTAT ? "propstat"
                                                                 : "prop"));
             if (v->in_response && stray_text_fix(v, f) > 0) {
-                mss_v_mark(v, MSS_R_MS_NO_STRAY_TEXT, f->line, f->col,
-                           "fixed");
+                mss_v_mark(v, MSS_R_MS_NO_STRAY_TEXT, f->line, f->col, "fixed");
             }
         }
         if (f->ctx == C_PROPSTAT) {
