@@ -58,6 +58,28 @@ static apr_uint64_t name_digest(mss_validator_t *v, const prop_name_t *pn)
     return v->names[i].digest;
 }
 
+/* Rewrite, PF-PROP-ONCE with the same status (rules.md: N1 keep the
+ * first): the repeat's element goes, with the whitespace before it (its
+ * line).  Called right after the finding, which it marks fixed. */
+static void drop_repeat(mss_validator_t *v, const prop_name_t *pn)
+{
+    apr_off_t a = pn->a;
+    const char *s;
+
+    if (!mss_rw_on(v, MSS_R_PF_PROP_ONCE) || a < 0 || pn->b <= a
+        || mss_rw_bytes(v, a, pn->b) == NULL) {
+        return;
+    }
+    while ((s = mss_rw_bytes(v, a - 1, a)) != NULL
+           && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+        a--;
+    }
+    mss_rw_edit(v, a, pn->b, "");
+    if (v->resp.tail != NULL && v->resp.tail->rule == MSS_R_PF_PROP_ONCE) {
+        v->resp.tail->action = "fixed";
+    }
+}
+
 /* Rewrite (PF-ERROR-PROPS-EMPTY, PP-NAMES-ONLY): empty the property
  * elements of this propstat, keeping their names: "<X:a ...>value</X:a>"
  * becomes "<X:a .../>".  Values held in attributes would stay, so such a
@@ -233,6 +255,9 @@ void mss_method_propstat(mss_validator_t *v)
                                     : "",
                     mss_v_esc(v, pn->local, strlen(pn->local)),
                     same ? "with the same status" : "with a different status"));
+            if (same) {
+                drop_repeat(v, pn);
+            }
         }
     }
 }

@@ -58,6 +58,8 @@ typedef struct {
 typedef struct {
     const char *uri;
     const char *local;
+    apr_off_t a; /* Rewrite: the property element is [a, b) of the body */
+    apr_off_t b; /* (-1: not known) */
 } prop_name_t;
 
 /* The propstat being parsed. */

@@ -1008,6 +1008,8 @@ static void on_start(void *baton, const char *uri, const char *local,
             pn = MSS_PUSH(v->ps.names, prop_name_t);
             pn->uri = uri;
             pn->local = local;
+            pn->a = v->rw != NULL ? mss_rw_lt(v, f->tag) : -1;
+            pn->b = -1;
         }
         return;
     }
@@ -1966,6 +1968,12 @@ static void on_end(void *baton)
         }
         break;
     case C_PROPERTY:
+        if (v->rw != NULL && v->ps.names != NULL && v->ps.names->nelts > 0) {
+            /* its end, for PF-PROP-ONCE (properties do not nest: the last
+             * name is this one) */
+            APR_ARRAY_IDX(v->ps.names, v->ps.names->nelts - 1, prop_name_t).b =
+                mss_xml_offset(v->xml);
+        }
         /* a value: children, text or attributes (PF-ERROR-PROPS-EMPTY,
          * PP-NAMES-ONLY decide at the propstat's end, once its status is
          * known) */
