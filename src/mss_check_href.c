@@ -299,6 +299,21 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
 
 /* ---- Rewrite: the href fixes (rules.md 2.4) ------------------------- */
 
+const char *mss_href_in_form(mss_validator_t *v, const char *path)
+{
+    int dflt;
+
+    if (v->first_form != MSS_HREF_ABSOLUTE || v->origin.scheme == NULL) {
+        return path;
+    }
+    dflt = (strcmp(v->origin.scheme, "http") == 0 && v->origin.port == 80)
+           || (strcmp(v->origin.scheme, "https") == 0 && v->origin.port == 443);
+    return dflt ? apr_psprintf(v->rpool, "%s://%s%s", v->origin.scheme,
+                               v->origin.host, path)
+                : apr_psprintf(v->rpool, "%s://%s:%d%s", v->origin.scheme,
+                               v->origin.host, v->origin.port, path);
+}
+
 /* Append s[0..n) to the growing string *o (pool-allocated, room n*3). */
 static char *pct_pass(apr_pool_t *p, const char *s, apr_size_t n, int enc,
                       int frag, int canon, int *did_enc, int *did_frag,
@@ -397,18 +412,8 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
         char *k = mss_resolve_key(v->rpool, r, v->uri, &v->origin, &same);
 
         if (k != NULL) {
-            if (same && k[0] == '/' && v->first_form == MSS_HREF_ABSOLUTE
-                && v->origin.scheme != NULL) {
-                int dflt = (strcmp(v->origin.scheme, "http") == 0
-                            && v->origin.port == 80)
-                           || (strcmp(v->origin.scheme, "https") == 0
-                               && v->origin.port == 443);
-
-                k = dflt ? apr_psprintf(v->rpool, "%s://%s%s", v->origin.scheme,
-                                        v->origin.host, k)
-                         : apr_psprintf(v->rpool, "%s://%s:%d%s",
-                                        v->origin.scheme, v->origin.host,
-                                        v->origin.port, k);
+            if (same && k[0] == '/') {
+                k = (char *)mss_href_in_form(v, k);
             }
             r = k;
             rl = strlen(r);

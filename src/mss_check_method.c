@@ -761,6 +761,8 @@ void mss_method_response(mss_validator_t *v)
 
 /* ---- at the document's end ---------------------------------------- */
 
+static int lock_424_fix(mss_validator_t *v);
+
 void mss_method_document(mss_validator_t *v)
 {
     int i;
@@ -840,11 +842,46 @@ void mss_method_document(mss_validator_t *v)
         }
         /* LOCK-424-REQUEST-URI: RFC 4918 9.10.3 */
         if (any && v->self_responses == 0 && v->req_key != NULL) {
-            mss_v_doc(v, MSS_R_LOCK_424_REQUEST_URI, MSS_SEV_WARN, 0, 0,
-                      "LOCK 207 does not list the Request-URI with 424 "
-                      "(RFC 4918 9.10.3)");
+            static const char msg[] = "LOCK 207 does not list the Request-URI "
+                                      "with 424 (RFC 4918 9.10.3)";
+
+            if (lock_424_fix(v)) {
+                mss_v_emit(v, MSS_R_LOCK_424_REQUEST_URI, MSS_SEV_WARN, 0, NULL,
+                           0, 0, 0, msg, "fixed");
+            }
+            else {
+                mss_v_doc(v, MSS_R_LOCK_424_REQUEST_URI, MSS_SEV_WARN, 0, 0,
+                          msg);
+            }
         }
     }
+}
+
+/* Rewrite, LOCK-424-REQUEST-URI (rules.md: N2, derivable insertion; a
+ * LOCK is all or nothing, so the Request-URI certainly was not locked):
+ * a response for the Request-URI with 424 goes before the multistatus end
+ * tag, in the root's prefix and the hrefs' form.  1 when inserted. */
+static int lock_424_fix(mss_validator_t *v)
+{
+    const char *q;
+    const char *u;
+
+    if (!mss_rw_on(v, MSS_R_LOCK_424_REQUEST_URI) || v->root_end < 0
+        || v->root_pfx == NULL || v->uri == NULL || v->uri[0] != '/'
+        || mss_rw_bytes(v, v->root_end, v->root_end + 1) == NULL) {
+        return 0;
+    }
+    q = *v->root_pfx != '\0' ? apr_pstrcat(v->pool, v->root_pfx, ":", NULL)
+                             : "";
+    u = mss_href_in_form(v, v->uri);
+    u = mss_rw_escape(v->pool, u, strlen(u));
+    mss_rw_edit(v, v->root_end, v->root_end,
+                apr_psprintf(v->pool,
+                             "<%sresponse><%shref>%s</%shref><%sstatus>"
+                             "HTTP/1.1 424 Failed Dependency</%sstatus>"
+                             "</%sresponse>\n",
+                             q, q, u, q, q, q, q));
+    return 1;
 }
 
 /* Rewrite inserted @p href into the response that ends here (MS-HREF-

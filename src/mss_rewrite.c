@@ -100,6 +100,7 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
     v->rw = rw;
     mss_xml_watch(v->xml);
     v->doctype_off = -1;
+    v->root_end = -1;
     return APR_SUCCESS;
 }
 
@@ -150,6 +151,7 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_PF_DEPTH_SCOPE:
     case MSS_R_PF_ERROR_PROPS_EMPTY:
     case MSS_R_PF_PROP_ONCE:
+    case MSS_R_LOCK_424_REQUEST_URI:
     case MSS_R_PP_NAMES_ONLY:
     case MSS_R_DEL_NO_424:
     case MSS_R_DEL_NO_204:
@@ -289,6 +291,11 @@ static int edit_cmp(const void *x, const void *y)
 
     if (p->a != q->a) {
         return p->a < q->a ? -1 : 1;
+    }
+    if ((p->a == p->b) != (q->a == q->b)) {
+        /* an insertion where a replacement begins goes in before it (an
+         * href inserted after a start tag whose stray text goes) */
+        return p->a == p->b ? -1 : 1;
     }
     if (p->b != q->b) {
         return p->b > q->b ? -1 : 1; /* the wider one first */

@@ -197,7 +197,9 @@ struct mss_validator_t {
     } names[64]; /* digests of recent property names, by pointer */
     frame_t *stack;
     apr_size_t depth_now;
-    int root_ok; /* the root is {DAV:}multistatus */
+    int root_ok;          /* the root is {DAV:}multistatus */
+    const char *root_pfx; /* Rewrite: the prefix the root is written with */
+    apr_off_t root_end;   /* Rewrite: the "<" of its end tag, held; or -1 */
     unsigned int root_desc;
     unsigned int root_tokens;
     int in_response;
@@ -358,6 +360,10 @@ int mss_map_prefix(const mss_validator_t *v, const char *key);
  * path with no escape and no dot segment, so its own canonical key */
 int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                     int in_location, unsigned long line, unsigned long col);
+
+/* mss_check_href.c, Rewrite: an absolute path of this origin in the form
+ * of the earlier hrefs (absolute URI when they were absolute) */
+const char *mss_href_in_form(mss_validator_t *v, const char *path);
 
 /* mss_check_method.c */
 void mss_method_create(mss_validator_t *v);

@@ -1166,7 +1166,9 @@ static void on_start(void *baton, const char *uri, const char *local,
         /* Rewrite: the prolog and the root's start tag can go out */
         if (v->rw != NULL && parent == NULL) {
             const char *b = mss_rw_bytes(v, f->tag, f->tag + 1);
+            const char *pfx = mss_rw_prefix(v, mss_rw_lt(v, f->tag));
 
+            v->root_pfx = pfx != NULL ? apr_pstrdup(v->pool, pfx) : NULL;
             if (b != NULL && b[0] == '>') {
                 mss_rw_commit(v, f->tag + 1);
             }
@@ -2032,9 +2034,21 @@ static void on_end(void *baton)
 
         v->want_text = up->text ? 0 : up->wants;
     }
-    /* Rewrite: a child of the root (a response) or the root has ended */
+    /* Rewrite: a child of the root (a response) or the root has ended;
+     * the multistatus end tag is held to the end of the document, where
+     * a response may still go before it (LOCK-424-REQUEST-URI) */
     if (v->rw != NULL && v->depth_now <= 1) {
-        mss_rw_commit(v, mss_xml_offset(v->xml));
+        apr_off_t end = mss_xml_offset(v->xml);
+        apr_off_t lt = v->depth_now == 0 && f->ctx == C_MULTISTATUS
+                           ? mss_rw_lt(v, end - 1)
+                           : -1;
+        const char *et = lt >= 0 ? mss_rw_bytes(v, lt, lt + 2) : NULL;
+
+        if (et == NULL || et[1] != '/') {
+            lt = -1; /* <D:multistatus/>: no end tag of its own */
+        }
+        mss_rw_commit(v, lt >= 0 ? lt : end);
+        v->root_end = lt;
     }
 }
 

@@ -23,8 +23,11 @@
  *   - conservation: every response comes out, or was reported "dropped"
  *     under a rule that allows it (DEL-NO-424, DEL-NO-204, CM-NO-424,
  *     CM-NO-201-204, PF-DEPTH-SCOPE), one finding per removed response;
+ *     the only response added is LOCK-424-REQUEST-URI's (one per "fixed"
+ *     finding of it);
  *   - no failure lost: the failing responses of the output are those of
- *     the input less the removed 424s (DEL-NO-424, CM-NO-424), unless
+ *     the input less the removed 424s (DEL-NO-424, CM-NO-424), plus the
+ *     added 424 (LOCK-424-REQUEST-URI), unless
  *     PF-DEPTH-SCOPE removed some (under PROPFIND an absent entry is "not
  *     reported", rules.md RW-KEEP-FAILURE);
  *   - a second parse of the output (libxml2's reader, DOM, not our SAX
@@ -54,6 +57,7 @@ typedef struct {
     unsigned long drop_scope; /* ... under PF-DEPTH-SCOPE */
     unsigned long drop_bad;   /* ... under any other rule */
     unsigned long fixed;      /* findings with action "fixed" */
+    unsigned long inserted;   /* ... under LOCK-424-REQUEST-URI */
     mss_result_t res;
     const apr_array_header_t *headers;
 } rw_run_t;
@@ -81,6 +85,9 @@ static apr_status_t rw_collect(void *baton, const mss_violation_t *v)
     }
     else if (strcmp(v->action, "fixed") == 0) {
         r->fixed++;
+        if (strcmp(id, "LOCK-424-REQUEST-URI") == 0) {
+            r->inserted++;
+        }
     }
     return APR_SUCCESS;
 }
@@ -288,10 +295,12 @@ static const char *rw_props(apr_pool_t *p, const mss_options_t *o,
                                 id);
         }
     }
-    if (c.res.responses + a.res.dropped != a.res.responses) {
-        return "conservation: responses in != responses out + dropped";
+    if (c.res.responses + a.res.dropped != a.res.responses + a.inserted) {
+        return "conservation: responses in + inserted != responses out + "
+               "dropped";
     }
-    if (a.drop_scope == 0 && a.res.failures - a.drop_424 != c.res.failures) {
+    if (a.drop_scope == 0
+        && a.res.failures - a.drop_424 + a.inserted != c.res.failures) {
         return "no failure lost: a failing response went missing";
     }
     /* where the two libxml2 parsers disagree on the input (its push
