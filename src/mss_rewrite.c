@@ -152,6 +152,8 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_PF_ERROR_PROPS_EMPTY:
     case MSS_R_PF_PROP_ONCE:
     case MSS_R_LOCK_424_REQUEST_URI:
+    case MSS_R_LOCK_LEGACY_PROPSTAT:
+    case MSS_R_MS_PROPSTAT_METHOD:
     case MSS_R_PP_NAMES_ONLY:
     case MSS_R_DEL_NO_424:
     case MSS_R_DEL_NO_204:

@@ -122,8 +122,14 @@ typedef struct {
     unsigned int with_content;
     const char *first_with_content;
     unsigned long content_line;
-    int restype_2xx; /* resourcetype in a 2xx propstat */
-    int collection;  /* ... with DAV:collection */
+    /* Rewrite, MS-PROPSTAT-METHOD: what a conversion to status form needs
+     * to know about the propstats */
+    apr_array_header_t *ps_ranges; /* [a, b) per propstat, in rpool */
+    int ps_code_one;               /* their common code; -2 when not one */
+    unsigned int ps_plain;         /* with one prop, one status, no other
+                                    * child and no value */
+    int restype_2xx;               /* resourcetype in a 2xx propstat */
+    int collection;                /* ... with DAV:collection */
     /* property names seen (PF-PROP-ONCE) with their status, in a small
      * array searched linearly by pointer (libxml2 interns names in the
      * parser's dictionary); past MSS_NAMES_LINEAR names, digests go to

@@ -1568,7 +1568,97 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
                          v->ps.code));
     }
     mss_method_propstat(v);
+    if (v->rw != NULL) {
+        /* for a conversion to status form (MS-PROPSTAT-METHOD) */
+        response_t *r = &v->resp;
+        apr_off_t *rg;
+
+        if (r->ps_ranges == NULL) {
+            r->ps_ranges = apr_array_make(v->rpool, 4, sizeof(apr_off_t));
+            r->ps_code_one = v->ps.code;
+        }
+        else if (r->ps_code_one != v->ps.code) {
+            r->ps_code_one = -2;
+        }
+        rg = MSS_PUSH(r->ps_ranges, apr_off_t);
+        *rg = mss_rw_lt(v, f->tag);
+        rg = MSS_PUSH(r->ps_ranges, apr_off_t);
+        *rg = mss_xml_offset(v->xml);
+        if (f->children == 2 && v->ps.nprop == 1 && v->ps.nstatus == 1
+            && v->ps.with_content == 0) {
+            r->ps_plain++;
+        }
+    }
     v->in_propstat = 0;
+}
+
+/* Rewrite, MS-PROPSTAT-METHOD and LOCK-LEGACY-PROPSTAT (rules.md: N1 when
+ * all propstats share one status and carry no values: status form with
+ * that status).  Only the plain case: one href, no response-level status,
+ * propstats of one prop (names only) and one status each, nothing else in
+ * them to carry over; and not a status that DEL-NO-204, DEL-NO-424,
+ * CM-NO-424 or CM-NO-201-204 would then remove (those are judged on
+ * status-form responses).  The first propstat becomes the status, in the
+ * response's prefix; the others go. */
+static void propstat_method_fix(mss_validator_t *v, const char *rpfx)
+{
+    response_t *r = &v->resp;
+    const char *reason;
+    const char *q;
+    int c = r->ps_code_one;
+    int dcm =
+        (v->m == MSS_M_DELETE) || (v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE);
+    int fired = 0;
+    const pending_t *pv;
+    int i;
+
+    /* only where one of the two rules was reported for this response */
+    for (pv = r->head; pv != NULL; pv = pv->next) {
+        fired |= (pv->rule == MSS_R_MS_PROPSTAT_METHOD
+                  && mss_rw_on(v, MSS_R_MS_PROPSTAT_METHOD))
+                 || (pv->rule == MSS_R_LOCK_LEGACY_PROPSTAT
+                     && mss_rw_on(v, MSS_R_LOCK_LEGACY_PROPSTAT));
+    }
+    if (!fired || r->ps_ranges == NULL || rpfx == NULL || r->nstatus > 0
+        || r->nhref != 1 || r->npropstat == 0 || r->ps_plain != r->npropstat
+        || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat || c < 100
+        || c > 599 || (dcm && (c == 424 || (c >= 200 && c < 300)))) {
+        return;
+    }
+    for (i = 0; i < r->ps_ranges->nelts; i += 2) {
+        apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
+        apr_off_t b = APR_ARRAY_IDX(r->ps_ranges, i + 1, apr_off_t);
+
+        if (a < 0 || b <= a || mss_rw_bytes(v, a, b) == NULL) {
+            return;
+        }
+    }
+    reason = mss_status_reason(c);
+    q = *rpfx != '\0' ? apr_pstrcat(v->rpool, rpfx, ":", NULL) : "";
+    for (i = 0; i < r->ps_ranges->nelts; i += 2) {
+        apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
+        apr_off_t b = APR_ARRAY_IDX(r->ps_ranges, i + 1, apr_off_t);
+        const char *s;
+
+        if (i == 0) {
+            mss_rw_edit(v, a, b,
+                        apr_psprintf(v->rpool,
+                                     "<%sstatus>HTTP/1.1 %03d %s</%sstatus>", q,
+                                     c, reason != NULL ? reason : "", q));
+            continue;
+        }
+        while ((s = mss_rw_bytes(v, a - 1, a)) != NULL
+               && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+            a--;
+        }
+        mss_rw_edit(v, a, b, "");
+    }
+    if (mss_rw_on(v, MSS_R_MS_PROPSTAT_METHOD)) {
+        mss_v_mark(v, MSS_R_MS_PROPSTAT_METHOD, 0, 0, "fixed");
+    }
+    if (mss_rw_on(v, MSS_R_LOCK_LEGACY_PROPSTAT)) {
+        mss_v_mark(v, MSS_R_LOCK_LEGACY_PROPSTAT, 0, 0, "fixed");
+    }
 }
 
 /* Rewrite: the edits of the response that ends here.  A removal takes the
@@ -1602,6 +1692,7 @@ static void response_edits(mss_validator_t *v)
         v->dropped++;
         return;
     }
+    propstat_method_fix(v, mss_rw_prefix(v, lt));
     for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
         const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
 
