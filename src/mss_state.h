@@ -80,6 +80,8 @@ typedef struct {
     int restype;               /* DAV:resourcetype reported */
     int collection;            /* ... holding DAV:collection */
     unsigned int attr_values;  /* Rewrite: values held in attributes */
+    unsigned int removed;      /* Rewrite: children removed (an empty
+                                * DAV:error, MS-ERR-CONTENT) */
     apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE); the
                                 * validator's, emptied per propstat */
 } propstat_t;

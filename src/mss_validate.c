@@ -1584,8 +1584,8 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         *rg = mss_rw_lt(v, f->tag);
         rg = MSS_PUSH(r->ps_ranges, apr_off_t);
         *rg = mss_xml_offset(v->xml);
-        if (f->children == 2 && v->ps.nprop == 1 && v->ps.nstatus == 1
-            && v->ps.with_content == 0) {
+        if (f->children - v->ps.removed == 2 && v->ps.nprop == 1
+            && v->ps.nstatus == 1 && v->ps.with_content == 0) {
             r->ps_plain++;
         }
     }
@@ -1868,6 +1868,33 @@ static void response_end(mss_validator_t *v)
     v->in_response = 0;
 }
 
+/* Rewrite: the finding just queued for @p rule was fixed. */
+static void mark_last(mss_validator_t *v, mss_rule_e rule)
+{
+    if (v->resp.tail != NULL && v->resp.tail->rule == rule) {
+        v->resp.tail->action = "fixed";
+    }
+}
+
+/* Rewrite: element @p f, which ends here, goes, with the whitespace before
+ * it (its line).  1 when the edit was made. */
+static int drop_element(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
+{
+    apr_off_t end = mss_xml_offset(v->xml);
+    apr_off_t a = mss_rw_lt(v, f->tag);
+    const char *s;
+
+    if (!mss_rw_on(v, rule) || a < 0 || mss_rw_bytes(v, a, end) == NULL) {
+        return 0;
+    }
+    while ((s = mss_rw_bytes(v, a - 1, a)) != NULL
+           && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+        a--;
+    }
+    mss_rw_edit(v, a, end, "");
+    return 1;
+}
+
 /* Rewrite, MS-NO-STRAY-TEXT (rules.md: N1 remove the stray text nodes):
  * the text directly inside element @p f (element-only), which ends here.
  * Its content is held and was well-formed, so a small scan of the raw
@@ -1875,7 +1902,7 @@ static void response_end(mss_validator_t *v)
  * stays, and so does everything inside a child (property values).  A text
  * run keeps its trailing whitespace (the indentation of what follows); a
  * CDATA section that is not whitespace goes.  1 when an edit was made. */
-static int stray_text_fix(mss_validator_t *v, const frame_t *f)
+static int stray_text_fix(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
 {
     apr_off_t a = f->tag + 1;
     apr_off_t b = mss_rw_lt(v, mss_xml_offset(v->xml) - 1);
@@ -1886,8 +1913,8 @@ static int stray_text_fix(mss_validator_t *v, const frame_t *f)
     int depth = 0;
     int edits = 0;
 
-    if (!mss_rw_on(v, MSS_R_MS_NO_STRAY_TEXT) || t == NULL || t[0] != '>'
-        || b < a || (s = mss_rw_bytes(v, a, b)) == NULL) {
+    if (!mss_rw_on(v, rule) || t == NULL || t[0] != '>' || b < a
+        || (s = mss_rw_bytes(v, a, b)) == NULL) {
         return 0;
     }
     n = (apr_size_t)(b - a);
@@ -2034,7 +2061,8 @@ static void on_end(void *baton)
                                          f->ctx == C_RESPONSE   ? "response"
                                          : f->ctx == C_PROPSTAT ? "propstat"
                                                                 : "prop"));
-            if (v->in_response && stray_text_fix(v, f) > 0) {
+            if (v->in_response
+                && stray_text_fix(v, f, MSS_R_MS_NO_STRAY_TEXT) > 0) {
                 mss_v_mark(v, MSS_R_MS_NO_STRAY_TEXT, f->line, f->col, "fixed");
             }
         }
@@ -2046,18 +2074,29 @@ static void on_end(void *baton)
         }
         break;
     case C_ERROR:
-        /* MS-ERR-CONTENT: RFC 4918 14.5 */
+        /* MS-ERR-CONTENT: RFC 4918 14.5; Rewrite (rules.md N1): an error
+         * without a condition goes, text beside conditions is stripped */
         if (f->children == 0) {
             mss_v_violation(v, MSS_R_MS_ERR_CONTENT, f->line, f->col,
                             f->text ? "DAV:error holds text and no "
                                       "condition element (RFC 4918 14.5)"
                                     : "empty DAV:error (RFC 4918 14.5: at "
                                       "least one condition element)");
+            if (v->in_response && drop_element(v, f, MSS_R_MS_ERR_CONTENT)) {
+                mark_last(v, MSS_R_MS_ERR_CONTENT);
+                if (v->in_propstat) {
+                    v->ps.removed++;
+                }
+            }
         }
         else if (f->text) {
             mss_v_violation(v, MSS_R_MS_ERR_CONTENT, f->line, f->col,
                             "text inside DAV:error (RFC 4918 14.5: no text or "
                             "mixed content)");
+            if (v->in_response
+                && stray_text_fix(v, f, MSS_R_MS_ERR_CONTENT) > 0) {
+                mark_last(v, MSS_R_MS_ERR_CONTENT);
+            }
         }
         break;
     case C_PROPERTY:
@@ -2102,18 +2141,30 @@ static void on_end(void *baton)
         }
         break;
     case C_LOCATION:
-        /* MS-LOC-CONTENT: RFC 4918 14.9 */
+        /* MS-LOC-CONTENT: RFC 4918 14.9; Rewrite (rules.md N1): a location
+         * without href goes, text beside an href is stripped; several
+         * hrefs are logged */
         if (f->hrefs != 1) {
             mss_v_violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
                             apr_psprintf(v->rpool,
                                          "DAV:location with %u hrefs (RFC 4918 "
                                          "14.9: exactly one)",
                                          f->hrefs));
+            if (f->hrefs == 0 && f->children == 0 && v->in_response
+                && drop_element(v, f, MSS_R_MS_LOC_CONTENT)) {
+                mark_last(v, MSS_R_MS_LOC_CONTENT);
+            }
         }
         if (f->text) {
             mss_v_violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
                             "text directly inside DAV:location (RFC 4918 "
                             "14.9)");
+            if (v->in_response
+                && (f->hrefs == 0 && f->children == 0
+                        ? drop_element(v, f, MSS_R_MS_LOC_CONTENT)
+                        : stray_text_fix(v, f, MSS_R_MS_LOC_CONTENT) > 0)) {
+                mark_last(v, MSS_R_MS_LOC_CONTENT);
+            }
         }
         break;
     default:
