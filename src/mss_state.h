@@ -110,6 +110,7 @@ typedef struct {
     const char *cond_name; /* first condition with a "Use with" status */
     int cond_code;
     int matches_within_limits;
+    int add_matches;  /* Rewrite: MS-TRUNCATION-507's condition to insert */
     const char *href; /* first non-empty href (trimmed) */
     apr_size_t href_len;
     apr_array_header_t *hrefs; /* href_t; the validator's, emptied per

@@ -1693,6 +1693,25 @@ static void response_edits(mss_validator_t *v)
         return;
     }
     propstat_method_fix(v, mss_rw_prefix(v, lt));
+    /* MS-TRUNCATION-507 (rules.md: N1 insert the condition): before the
+     * response's end tag, in its prefix */
+    if (r->add_matches && mss_rw_on(v, MSS_R_MS_TRUNCATION_507)) {
+        const char *pfx = mss_rw_prefix(v, lt);
+        apr_off_t et = mss_rw_lt(v, end - 1);
+        const char *b = et >= 0 ? mss_rw_bytes(v, et, et + 2) : NULL;
+
+        if (pfx != NULL && b != NULL && b[1] == '/') {
+            const char *q =
+                *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
+
+            mss_rw_edit(v, et, et,
+                        apr_psprintf(v->rpool,
+                                     "<%serror><%snumber-of-matches-within-"
+                                     "limits/></%serror>",
+                                     q, q, q));
+            mss_v_mark(v, MSS_R_MS_TRUNCATION_507, 0, 0, "fixed");
+        }
+    }
     for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
         const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
 
@@ -1858,6 +1877,8 @@ static void response_end(mss_validator_t *v)
                             "507 on the Request-URI without DAV:error/"
                             "DAV:number-of-matches-within-limits (RFC 6352 "
                             "8.6.2, RFC 6578 3.6)");
+            /* Rewrite: only where no DAV:error is there to extend */
+            r->add_matches = r->nerror == 0;
         }
     }
     mss_method_response(v);
