@@ -53,6 +53,16 @@ typedef struct {
     const char *fix; /* Rewrite: the corrected value, or NULL */
 } href_t;
 
+/* Rewrite, MS-ERR-PLACEMENT (a): the condition elements directly inside
+ * a response or a propstat, and where the (first) one is. */
+typedef struct {
+    unsigned int n;
+    apr_off_t a; /* its bytes, [a, b) of the body */
+    apr_off_t b;
+    unsigned long line;
+    unsigned long col;
+} mss_bare_t;
+
 /* A property name: pointers into the parser's dictionary, which lives as
  * long as the parser. */
 typedef struct {
@@ -82,6 +92,8 @@ typedef struct {
     unsigned int attr_values;  /* Rewrite: values held in attributes */
     unsigned int removed;      /* Rewrite: children removed (an empty
                                 * DAV:error, MS-ERR-CONTENT) */
+    unsigned int nerror;       /* DAV:error children */
+    mss_bare_t bare;           /* Rewrite: conditions without error */
     apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE); the
                                 * validator's, emptied per propstat */
 } propstat_t;
@@ -111,6 +123,7 @@ typedef struct {
     int cond_code;
     int matches_within_limits;
     int add_matches;  /* Rewrite: MS-TRUNCATION-507's condition to insert */
+    mss_bare_t bare;  /* Rewrite: conditions without error (MS-ERR-PLACEMENT) */
     const char *href; /* first non-empty href (trimmed) */
     apr_size_t href_len;
     apr_array_header_t *hrefs; /* href_t; the validator's, emptied per

@@ -1192,6 +1192,7 @@ static void on_start(void *baton, const char *uri, const char *local,
         break;
     case C_ERROR:
         if (v->in_propstat) {
+            v->ps.nerror++;
             break;
         }
         if (parent != NULL && parent->ctx == C_RESPONSE) {
@@ -1526,6 +1527,27 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
     }
 }
 
+/* Rewrite, MS-ERR-PLACEMENT (a) (rules.md: N1 wrap into a DAV:error of
+ * the same response/propstat): one condition directly inside a response
+ * or propstat that has no DAV:error gets one around it, in the prefix of
+ * its container (@p pfx).  Several such conditions, or an error already
+ * there, are logged: one error element must hold them all. */
+static void wrap_condition(mss_validator_t *v, const mss_bare_t *bc,
+                           unsigned int nerror, const char *pfx)
+{
+    const char *q;
+
+    if (bc->n != 1 || nerror != 0 || pfx == NULL || bc->a < 0 || bc->b <= bc->a
+        || mss_rw_bytes(v, bc->a, bc->b) == NULL
+        || !mss_rw_on(v, MSS_R_MS_ERR_PLACEMENT)) {
+        return;
+    }
+    q = *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
+    mss_rw_edit(v, bc->a, bc->a, apr_psprintf(v->rpool, "<%serror>", q));
+    mss_rw_edit(v, bc->b, bc->b, apr_psprintf(v->rpool, "</%serror>", q));
+    mss_v_mark(v, MSS_R_MS_ERR_PLACEMENT, bc->line, bc->col, "fixed");
+}
+
 static void propstat_end(mss_validator_t *v, frame_t *f)
 {
     /* MS-PROPSTAT-CONTENT: RFC 4918 14.22 */
@@ -1572,6 +1594,9 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         /* for a conversion to status form (MS-PROPSTAT-METHOD) */
         response_t *r = &v->resp;
         apr_off_t *rg;
+
+        wrap_condition(v, &v->ps.bare, v->ps.nerror,
+                       mss_rw_prefix(v, mss_rw_lt(v, f->tag)));
 
         if (r->ps_ranges == NULL) {
             r->ps_ranges = apr_array_make(v->rpool, 4, sizeof(apr_off_t));
@@ -1693,6 +1718,7 @@ static void response_edits(mss_validator_t *v)
         return;
     }
     propstat_method_fix(v, mss_rw_prefix(v, lt));
+    wrap_condition(v, &r->bare, r->nerror, mss_rw_prefix(v, lt));
     /* MS-TRUNCATION-507 (rules.md: N1 insert the condition): before the
      * response's end tag, in its prefix */
     if (r->add_matches && mss_rw_on(v, MSS_R_MS_TRUNCATION_507)) {
@@ -2159,6 +2185,19 @@ static void on_end(void *baton)
             mss_v_violation(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF, f->line, f->col,
                             "DAV:lock-token-submitted names no locked resource "
                             "(RFC 4918 16: href+)");
+        }
+        if (v->rw != NULL && parent != NULL
+            && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT)) {
+            /* MS-ERR-PLACEMENT (a): a condition without its error */
+            mss_bare_t *bc =
+                parent->ctx == C_PROPSTAT ? &v->ps.bare : &v->resp.bare;
+
+            if (bc->n++ == 0) {
+                bc->a = mss_rw_lt(v, f->tag);
+                bc->b = mss_xml_offset(v->xml);
+                bc->line = f->line;
+                bc->col = f->col;
+            }
         }
         break;
     case C_LOCATION:
