@@ -150,6 +150,8 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_MS_LOC_CONTENT:
     case MSS_R_MS_TRUNCATION_507:
     case MSS_R_MS_ERR_PLACEMENT:
+    case MSS_R_MS_ERR_IN_DESCRIPTION:
+    case MSS_R_MS_PCDATA_ONLY:
     case MSS_R_MS_STATUS_SYNTAX:
     case MSS_R_MS_STATUS_REASON:
     case MSS_R_PF_DEPTH_SCOPE:

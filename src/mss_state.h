@@ -27,6 +27,14 @@ typedef struct {
     apr_off_t tag;         /* offset of the ">" or "/>" ending its start
                             * tag (Rewrite: where its content begins) */
     apr_uint64_t name;     /* property frames: digest of {ns}local */
+    /* Rewrite, responsedescription frames (MS-PCDATA-ONLY,
+     * MS-ERR-IN-DESCRIPTION): its DAV:error children, the first one's
+     * bytes [ea, eb) when it can move, and the last finding queued before
+     * it began (its children's findings come after) */
+    unsigned int errs;
+    apr_off_t ea;
+    apr_off_t eb;
+    struct pending_t *before;
 } frame_t;
 
 /* A violation found inside a response, reported when it ends. */

@@ -1191,6 +1191,10 @@ static void on_start(void *baton, const char *uri, const char *local,
         v->ps.nprop++;
         break;
     case C_ERROR:
+        if (parent != NULL && parent->ctx == C_TEXT) {
+            parent->errs++; /* inside a responsedescription */
+            break;
+        }
         if (v->in_propstat) {
             v->ps.nerror++;
             break;
@@ -1245,6 +1249,8 @@ static void on_start(void *baton, const char *uri, const char *local,
     case C_TEXT:
         v->text_len = 0;
         v->text_over = 0;
+        f->ea = f->eb = -1;
+        f->before = v->resp.tail;
         if (parent == NULL) {
             break;
         }
@@ -1915,6 +1921,135 @@ static void response_end(mss_validator_t *v)
     v->in_response = 0;
 }
 
+/* Rewrite: the findings of @p rule queued since @p before was the last
+ * one (NULL: since the response began) were fixed. */
+static void mark_since(mss_validator_t *v, pending_t *before, mss_rule_e rule)
+{
+    pending_t *pv;
+
+    for (pv = before != NULL ? before->next : v->resp.head; pv != NULL;
+         pv = pv->next) {
+        if (pv->rule == rule) {
+            pv->action = "fixed";
+        }
+    }
+}
+
+/* Rewrite, responsedescription @p f, which ends here and has element
+ * children (#PCDATA, RFC 4918 14.25, 17):
+ *   - no DAV:error among them (MS-PCDATA-ONLY, rules.md: N1 replace each
+ *     element by its text content): every tag inside goes, text, CDATA,
+ *     comments and processing instructions stay;
+ *   - one DAV:error and nothing else (MS-ERR-IN-DESCRIPTION, rules.md: N1
+ *     move it out as a sibling, keep the remaining text, drop the
+ *     description if only whitespace remains): when the response or
+ *     propstat has no DAV:error of its own and the description's start
+ *     tag declares nothing (the error's prefixes stay in scope).
+ * Anything else is logged. */
+static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
+{
+    apr_off_t end = mss_xml_offset(v->xml);
+    apr_off_t lt = mss_rw_lt(v, f->tag);
+    apr_off_t a = f->tag + 1;
+    apr_off_t b = mss_rw_lt(v, end - 1);
+    const char *s = b >= a ? mss_rw_bytes(v, a, b) : NULL;
+    apr_size_t n = s != NULL ? (apr_size_t)(b - a) : 0;
+    apr_size_t i = 0;
+
+    if (s == NULL || lt < 0 || mss_rw_bytes(v, lt, end) == NULL) {
+        return;
+    }
+    if (f->errs == 0) {
+        if (!mss_rw_on(v, MSS_R_MS_PCDATA_ONLY)) {
+            return;
+        }
+        while (i < n) {
+            apr_size_t start = i;
+            const char *close = NULL;
+
+            if (s[i] != '<') {
+                i++;
+                continue;
+            }
+            if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+                close = "-->";
+            }
+            else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
+                close = "]]>";
+            }
+            else if (n - i >= 2 && s[i + 1] == '?') {
+                close = "?>";
+            }
+            if (close != NULL) {
+                const char *e = NULL;
+                apr_size_t k;
+
+                for (k = i + 2; k + strlen(close) <= n; k++) {
+                    if (memcmp(s + k, close, strlen(close)) == 0) {
+                        e = s + k;
+                        break;
+                    }
+                }
+                if (e == NULL) {
+                    return;
+                }
+                i = (apr_size_t)(e - s) + strlen(close);
+                continue;
+            }
+            {
+                /* a tag: it goes ('>' may stand in attribute values) */
+                char q = 0;
+
+                for (i++; i < n && (q != 0 || s[i] != '>'); i++) {
+                    if (q != 0) {
+                        q = s[i] == q ? 0 : q;
+                    }
+                    else if (s[i] == '"' || s[i] == '\'') {
+                        q = s[i];
+                    }
+                }
+                if (i >= n) {
+                    return;
+                }
+                i++;
+                mss_rw_edit(v, a + (apr_off_t)start, a + (apr_off_t)i, "");
+            }
+        }
+        mark_since(v, f->before, MSS_R_MS_PCDATA_ONLY);
+        return;
+    }
+    if (f->errs == 1 && f->children == 1 && f->ea >= a && f->eb > f->ea
+        && f->eb <= b && mss_rw_on(v, MSS_R_MS_ERR_IN_DESCRIPTION)
+        && (parent->ctx == C_PROPSTAT ? v->ps.nerror : v->resp.nerror) == 0) {
+        const char *st = mss_rw_bytes(v, lt, f->tag);
+        const char *err = mss_rw_bytes(v, f->ea, f->eb);
+        int blank = 1;
+        apr_off_t k;
+
+        if (st == NULL || err == NULL
+            || memchr(st, '=', (size_t)(f->tag - lt)) != NULL) {
+            return; /* the description's start tag declares something */
+        }
+        for (k = a; k < b; k++) {
+            char c = s[k - a];
+
+            if (k >= f->ea && k < f->eb) {
+                continue;
+            }
+            blank &= c == ' ' || c == '\t' || c == '\r' || c == '\n';
+        }
+        err = apr_pstrmemdup(v->rpool, err, (apr_size_t)(f->eb - f->ea));
+        if (blank) {
+            mss_rw_edit(v, lt, end, err);
+        }
+        else {
+            mss_rw_edit(v, f->ea, f->eb, "");
+            mss_rw_edit(v, end, end, err);
+        }
+        mark_since(v, f->before, MSS_R_MS_ERR_IN_DESCRIPTION);
+    }
+}
+
 /* Rewrite: the finding just queued for @p rule was fixed. */
 static void mark_last(mss_validator_t *v, mss_rule_e rule)
 {
@@ -2086,6 +2221,10 @@ static void on_end(void *baton)
     case C_TEXT:
         if (parent != NULL) {
             text_end(v, f, parent);
+            if (f->role == T_DESC && f->children > 0 && v->rw != NULL
+                && v->in_response) {
+                desc_fix(v, f, parent);
+            }
         }
         break;
     case C_MULTISTATUS:
@@ -2121,6 +2260,14 @@ static void on_end(void *baton)
         }
         break;
     case C_ERROR:
+        if (parent != NULL && parent->ctx == C_TEXT) {
+            /* inside a responsedescription: it may move out whole
+             * (MS-ERR-IN-DESCRIPTION) when it holds conditions only */
+            if (parent->errs == 1 && f->children > 0 && !f->text) {
+                parent->ea = mss_rw_lt(v, f->tag);
+                parent->eb = mss_xml_offset(v->xml);
+            }
+        }
         /* MS-ERR-CONTENT: RFC 4918 14.5; Rewrite (rules.md N1): an error
          * without a condition goes, text beside conditions is stripped */
         if (f->children == 0) {
