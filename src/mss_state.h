@@ -101,6 +101,9 @@ typedef struct {
     unsigned int removed;      /* Rewrite: children removed (an empty
                                 * DAV:error, MS-ERR-CONTENT) */
     unsigned int nerror;       /* DAV:error children */
+    apr_array_header_t *props; /* Rewrite: per DAV:prop child, 4 offsets:
+                                * its "<", its start tag's ">" or "/>",
+                                * its end tag's "<", its end (in rpool) */
     mss_bare_t bare;           /* Rewrite: conditions without error */
     apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE); the
                                 * validator's, emptied per propstat */

@@ -526,6 +526,14 @@ void mss_v_mark(mss_validator_t *v, mss_rule_e rule, unsigned long line,
     }
 }
 
+/* Rewrite: the finding just queued for @p rule was fixed. */
+static void mark_last(mss_validator_t *v, mss_rule_e rule)
+{
+    if (v->resp.tail != NULL && v->resp.tail->rule == rule) {
+        v->resp.tail->action = "fixed";
+    }
+}
+
 /* Checking stops inside a response: report what it found so far (its
  * end-of-response checks cannot run on a partial response). */
 static void abandon_response(mss_validator_t *v)
@@ -1554,6 +1562,73 @@ static void wrap_condition(mss_validator_t *v, const mss_bare_t *bc,
     mss_v_mark(v, MSS_R_MS_ERR_PLACEMENT, bc->line, bc->col, "fixed");
 }
 
+/* Rewrite, MS-PROPSTAT-CONTENT (rules.md: more than one prop: N1 merge
+ * them into one, the single status applies to all): where only
+ * whitespace separates the props, the tags between them go ("</P:prop>
+ * <P:prop>"), and an empty <P:prop/> after the first goes whole; so every
+ * property element and every edit inside them stays as it is.  Logged
+ * when something else stands between them, when the first is empty
+ * (<P:prop/>), or when a later one's start tag declares a namespace.
+ * 1 when merged. */
+static int merge_props(mss_validator_t *v)
+{
+    const apr_array_header_t *pr = v->ps.props;
+    int n;
+    int i;
+    int open = 0;
+
+#define P(i, k) APR_ARRAY_IDX(pr, 4 * (i) + (k), apr_off_t)
+    if (!mss_rw_on(v, MSS_R_MS_PROPSTAT_CONTENT) || pr == NULL
+        || (unsigned int)pr->nelts != 4 * v->ps.nprop) {
+        return 0;
+    }
+    n = pr->nelts / 4;
+    for (i = 0; i < n; i++) {
+        const char *s = mss_rw_bytes(v, P(i, 0), P(i, 3));
+        const char *t = mss_rw_bytes(v, P(i, 1), P(i, 1) + 1);
+
+        if (s == NULL || t == NULL || (i == 0 && t[0] != '>')
+            || (i > 0 && memchr(s, '=', (size_t)(P(i, 1) - P(i, 0))) != NULL)) {
+            return 0;
+        }
+        if (i > 0) {
+            const char *g = mss_rw_bytes(v, P(i - 1, 3), P(i, 0));
+            apr_off_t k;
+
+            if (g == NULL) {
+                return 0;
+            }
+            for (k = 0; k < P(i, 0) - P(i - 1, 3); k++) {
+                if (g[k] != ' ' && g[k] != '\t' && g[k] != '\r'
+                    && g[k] != '\n') {
+                    return 0;
+                }
+            }
+        }
+    }
+    for (i = 1; i < n; i++) {
+        const char *t = mss_rw_bytes(v, P(i, 1), P(i, 1) + 1);
+
+        if (t[0] != '>') {
+            mss_rw_edit(v, P(i - 1, 3), P(i, 3), ""); /* <P:prop/> */
+        }
+        else {
+            /* from the whitespace before the open prop's end tag */
+            apr_off_t a = P(open, 2);
+            const char *w;
+
+            while (a > P(open, 1) + 1 && (w = mss_rw_bytes(v, a - 1, a)) != NULL
+                   && (*w == ' ' || *w == '\t' || *w == '\r' || *w == '\n')) {
+                a--;
+            }
+            mss_rw_edit(v, a, P(i, 1) + 1, "");
+            open = i;
+        }
+    }
+#undef P
+    return 1;
+}
+
 static void propstat_end(mss_validator_t *v, frame_t *f)
 {
     /* MS-PROPSTAT-CONTENT: RFC 4918 14.22 */
@@ -1565,6 +1640,9 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
                                            "propstat with %u DAV:prop elements "
                                            "(RFC 4918 14.22: exactly one)",
                                            v->ps.nprop));
+        if (v->ps.nprop > 1 && merge_props(v)) {
+            mark_last(v, MSS_R_MS_PROPSTAT_CONTENT);
+        }
     }
     if (v->ps.nstatus != 1) {
         mss_v_violation(
@@ -2050,14 +2128,6 @@ static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
     }
 }
 
-/* Rewrite: the finding just queued for @p rule was fixed. */
-static void mark_last(mss_validator_t *v, mss_rule_e rule)
-{
-    if (v->resp.tail != NULL && v->resp.tail->rule == rule) {
-        v->resp.tail->action = "fixed";
-    }
-}
-
 /* Rewrite: element @p f, which ends here, goes, with the whitespace before
  * it (its line).  1 when the edit was made. */
 static int drop_element(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
@@ -2257,6 +2327,20 @@ static void on_end(void *baton)
         }
         else if (f->ctx == C_RESPONSE) {
             response_end(v);
+        }
+        else if (v->rw != NULL && v->in_propstat && parent != NULL
+                 && parent->ctx == C_PROPSTAT) {
+            /* where this DAV:prop is, should the propstat have several
+             * (MS-PROPSTAT-CONTENT) */
+            apr_off_t end = mss_xml_offset(v->xml);
+
+            if (v->ps.props == NULL) {
+                v->ps.props = apr_array_make(v->rpool, 8, sizeof(apr_off_t));
+            }
+            *MSS_PUSH(v->ps.props, apr_off_t) = mss_rw_lt(v, f->tag);
+            *MSS_PUSH(v->ps.props, apr_off_t) = f->tag;
+            *MSS_PUSH(v->ps.props, apr_off_t) = mss_rw_lt(v, end - 1);
+            *MSS_PUSH(v->ps.props, apr_off_t) = end;
         }
         break;
     case C_ERROR:
