@@ -133,9 +133,13 @@ typedef struct {
     const char *cond_name; /* first condition with a "Use with" status */
     int cond_code;
     int matches_within_limits;
-    int add_matches;  /* Rewrite: MS-TRUNCATION-507's condition to insert */
-    mss_bare_t bare;  /* Rewrite: conditions without error (MS-ERR-PLACEMENT) */
-    const char *href; /* first non-empty href (trimmed) */
+    int add_matches; /* Rewrite: MS-TRUNCATION-507's condition to insert */
+    mss_bare_t bare; /* Rewrite: conditions without error (MS-ERR-PLACEMENT) */
+    apr_array_header_t *errors4; /* Rewrite: its DAV:error children and */
+    apr_array_header_t *descs4;  /* responsedescriptions, 4 offsets each
+                                  * (as propstat_t.props; in rpool) */
+    int desc_markup;             /* a description holds elements */
+    const char *href;            /* first non-empty href (trimmed) */
     apr_size_t href_len;
     apr_array_header_t *hrefs; /* href_t; the validator's, emptied per
                                 * response (the strings are in rpool) */

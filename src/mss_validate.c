@@ -1562,24 +1562,27 @@ static void wrap_condition(mss_validator_t *v, const mss_bare_t *bc,
     mss_v_mark(v, MSS_R_MS_ERR_PLACEMENT, bc->line, bc->col, "fixed");
 }
 
-/* Rewrite, MS-PROPSTAT-CONTENT (rules.md: more than one prop: N1 merge
- * them into one, the single status applies to all): where only
- * whitespace separates the props, the tags between them go ("</P:prop>
- * <P:prop>"), and an empty <P:prop/> after the first goes whole; so every
- * property element and every edit inside them stays as it is.  Logged
- * when something else stands between them, when the first is empty
- * (<P:prop/>), or when a later one's start tag declares a namespace.
- * 1 when merged. */
-static int merge_props(mss_validator_t *v)
+/* Rewrite: merge @p count sibling elements of one kind, recorded in @p pr
+ * (4 offsets each: "<", the start tag's end, the end tag's "<", the end)
+ * into the first.  Where only whitespace separates them, the tags between
+ * them go ("</P:x> <P:x>", replaced by @p sep), and an empty <P:x/> after
+ * the first goes whole; so every child and every edit inside them stays
+ * as it is.  Nothing is done when something else stands between them,
+ * when the first is empty (<P:x/>), or when a later one's start tag has
+ * an attribute (a namespace declaration, xml:lang).  1 when merged.
+ * MS-PROPSTAT-CONTENT (rules.md: more than one prop: N1 merge them into
+ * one), MS-RESPONSE-SINGLETONS (repeated error: N1 merge the conditions
+ * into one; repeated responsedescription: N1 merge the text). */
+static int merge_adjacent(mss_validator_t *v, const apr_array_header_t *pr,
+                          unsigned int count, mss_rule_e rule, const char *sep)
 {
-    const apr_array_header_t *pr = v->ps.props;
     int n;
     int i;
     int open = 0;
 
 #define P(i, k) APR_ARRAY_IDX(pr, 4 * (i) + (k), apr_off_t)
-    if (!mss_rw_on(v, MSS_R_MS_PROPSTAT_CONTENT) || pr == NULL
-        || (unsigned int)pr->nelts != 4 * v->ps.nprop) {
+    if (!mss_rw_on(v, rule) || pr == NULL
+        || (unsigned int)pr->nelts != 4 * count) {
         return 0;
     }
     n = pr->nelts / 4;
@@ -1621,7 +1624,7 @@ static int merge_props(mss_validator_t *v)
                    && (*w == ' ' || *w == '\t' || *w == '\r' || *w == '\n')) {
                 a--;
             }
-            mss_rw_edit(v, a, P(i, 1) + 1, "");
+            mss_rw_edit(v, a, P(i, 1) + 1, sep);
             open = i;
         }
     }
@@ -1640,7 +1643,9 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
                                            "propstat with %u DAV:prop elements "
                                            "(RFC 4918 14.22: exactly one)",
                                            v->ps.nprop));
-        if (v->ps.nprop > 1 && merge_props(v)) {
+        if (v->ps.nprop > 1
+            && merge_adjacent(v, v->ps.props, v->ps.nprop,
+                              MSS_R_MS_PROPSTAT_CONTENT, "")) {
             mark_last(v, MSS_R_MS_PROPSTAT_CONTENT);
         }
     }
@@ -1802,6 +1807,19 @@ static void response_edits(mss_validator_t *v)
         return;
     }
     propstat_method_fix(v, mss_rw_prefix(v, lt));
+    /* MS-RESPONSE-SINGLETONS: repeated error and responsedescription */
+    if (r->nerror > 1
+        && merge_adjacent(v, r->errors4, r->nerror,
+                          MSS_R_MS_RESPONSE_SINGLETONS, "")) {
+        mss_v_mark(v, MSS_R_MS_RESPONSE_SINGLETONS, r->dup_line[1],
+                   r->dup_col[1], "fixed");
+    }
+    if (r->ndesc > 1 && !r->desc_markup
+        && merge_adjacent(v, r->descs4, r->ndesc, MSS_R_MS_RESPONSE_SINGLETONS,
+                          " ")) {
+        mss_v_mark(v, MSS_R_MS_RESPONSE_SINGLETONS, r->dup_line[2],
+                   r->dup_col[2], "fixed");
+    }
     wrap_condition(v, &r->bare, r->nerror, mss_rw_prefix(v, lt));
     /* MS-TRUNCATION-507 (rules.md: N1 insert the condition): before the
      * response's end tag, in its prefix */
@@ -2287,6 +2305,25 @@ static void on_end(void *baton)
     }
     parent = v->depth_now > 1 ? &v->stack[v->depth_now - 2] : NULL;
 
+    if (v->rw != NULL && parent != NULL && parent->ctx == C_RESPONSE
+        && (f->ctx == C_ERROR || (f->ctx == C_TEXT && f->role == T_DESC))) {
+        /* where it is, should the response have several
+         * (MS-RESPONSE-SINGLETONS) */
+        apr_array_header_t **rec =
+            f->ctx == C_ERROR ? &v->resp.errors4 : &v->resp.descs4;
+        apr_off_t end = mss_xml_offset(v->xml);
+
+        if (*rec == NULL) {
+            *rec = apr_array_make(v->rpool, 8, sizeof(apr_off_t));
+        }
+        *MSS_PUSH(*rec, apr_off_t) = mss_rw_lt(v, f->tag);
+        *MSS_PUSH(*rec, apr_off_t) = f->tag;
+        *MSS_PUSH(*rec, apr_off_t) = mss_rw_lt(v, end - 1);
+        *MSS_PUSH(*rec, apr_off_t) = end;
+        if (f->ctx == C_TEXT && f->children > 0) {
+            v->resp.desc_markup = 1;
+        }
+    }
     switch ((ctx_e)f->ctx) {
     case C_TEXT:
         if (parent != NULL) {
