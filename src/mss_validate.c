@@ -1452,6 +1452,39 @@ static void status_fix(mss_validator_t *v, const frame_t *f)
     mss_v_mark(v, MSS_R_MS_STATUS_REASON, f->line, f->col, "fixed");
 }
 
+/* Rewrite, MS-LOC-HREF-FORM (rules.md: N1 resolve against the href of
+ * the enclosing response, then the form of the other hrefs): a relative
+ * or network-path location href of this origin, after the response's own
+ * href, becomes an absolute path (or URI).  The finding just queued is
+ * marked fixed. */
+static void loc_href_fix(mss_validator_t *v, const frame_t *f, const char *s,
+                         apr_size_t len)
+{
+    apr_off_t a;
+    apr_off_t b;
+    int same;
+    char *base;
+    char *k;
+    const char *o;
+
+    if (!v->in_response || v->resp.href == NULL
+        || !mss_rw_on(v, MSS_R_MS_LOC_HREF_FORM) || !text_range(v, f, &a, &b)) {
+        return;
+    }
+    base = mss_resolve_key(v->rpool, v->resp.href, v->uri, &v->origin, &same);
+    if (base == NULL || !same || base[0] != '/') {
+        return;
+    }
+    k = mss_resolve_key(v->rpool, apr_pstrmemdup(v->rpool, s, len), base,
+                        &v->origin, &same);
+    if (k == NULL || !same || k[0] != '/') {
+        return;
+    }
+    o = mss_href_in_form(v, k);
+    mss_rw_edit(v, a, b, mss_rw_escape(v->rpool, o, strlen(o)));
+    mark_last(v, MSS_R_MS_LOC_HREF_FORM);
+}
+
 static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
 {
     const char *s = v->text;
@@ -1537,6 +1570,7 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
                                          "absolute URI nor an absolute path "
                                          "(RFC 4918 8.3, 14.9)",
                                          mss_v_esc(v, s, len)));
+            loc_href_fix(v, f, s, len);
         }
     }
 }
