@@ -28,7 +28,7 @@ my @cases = (
     [ 'fix-text',        'PROPFIND', 'MS-HREF-PCT-ENCODE,MS-STATUS-SYNTAX', 'fixed' ],
     [ 'missing-href',    'PROPFIND', '',                   'violations' ],
     [ 'status-1xx',      'PROPFIND', '',                   'violations' ],
-    [ 'propstat-delete', 'DELETE',   '',                   'violations' ],
+    [ 'propstat-delete', 'DELETE',   'MS-PROPSTAT-METHOD', 'fixed' ],
     [ 'truncated',       'PROPFIND', '',                   'malformed' ],
     [ 'inject-bad',      'PROPFIND', '',                   'malformed' ],
 );
