@@ -63,7 +63,7 @@ static apr_uint64_t name_digest(mss_validator_t *v, const prop_name_t *pn)
  * line).  Called right after the finding, which it marks fixed. */
 static void drop_repeat(mss_validator_t *v, const prop_name_t *pn)
 {
-    apr_off_t a = pn->a;
+    apr_off_t a = pn->a >= 0 ? mss_rw_lt(v, pn->a) : -1;
     const char *s;
 
     if (!mss_rw_on(v, MSS_R_PF_PROP_ONCE) || a < 0 || pn->b <= a

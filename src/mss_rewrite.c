@@ -602,6 +602,7 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end)
     out(v, rw->data + (at - rw->base), (apr_size_t)(end - at));
     rw->data += n; /* the block is compacted at the next feed */
     rw->len -= n;
+    v->rw_tight = rw->len > rw->max;
     rw->base = end;
     rw->edits->nelts = 0;
     apr_pool_clear(rw->epool);
@@ -636,6 +637,7 @@ void mss_rw_fail_open(mss_validator_t *v, const char *why)
     out(v, rw->data, rw->len);
     rw->base += (apr_off_t)rw->len;
     rw->len = 0;
+    v->rw_tight = 0;
     rw->data = rw->buf;
 }
 
@@ -668,6 +670,7 @@ apr_status_t mss_rw_feed(mss_validator_t *v, const char *buf, apr_size_t len)
     }
     memcpy(rw->data + rw->len, buf, len);
     rw->len += len;
+    v->rw_tight = rw->len > rw->max;
     return APR_SUCCESS;
 }
 

@@ -76,8 +76,8 @@ typedef struct {
 typedef struct {
     const char *uri;
     const char *local;
-    apr_off_t a; /* Rewrite: the property element is [a, b) of the body */
-    apr_off_t b; /* (-1: not known) */
+    apr_off_t a; /* Rewrite: the end of its start tag, and the end of the */
+    apr_off_t b; /* element (-1: not known) */
 } prop_name_t;
 
 /* The propstat being parsed. */
@@ -276,6 +276,9 @@ struct mss_validator_t {
 
     /* Rewrite mode (mss_rewrite.c); NULL otherwise */
     struct mss_rw_t *rw;
+    int rw_tight;     /* Rewrite: more bytes held than the bound allows, so an
+                   * event's offset may be past it (mss_rw_room); while
+                   * not, no event can be, and the check is skipped */
     pending_t *dhead; /* document-level findings held until the header
                        * decision (Rewrite) */
     pending_t *dtail;

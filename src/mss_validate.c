@@ -952,7 +952,9 @@ static void on_start(void *baton, const char *uri, const char *local,
             mss_rw_fail_open(v, "the body is not in UTF-8: it is passed on "
                                 "unchanged (transcoding is not done)");
         }
-        mss_rw_room(v, mss_xml_offset(v->xml));
+        if (v->rw_tight) {
+            mss_rw_room(v, mss_xml_offset(v->xml));
+        }
     }
     if (v->depth_now >= v->opts.max_depth) {
         mss_xml_position(v->xml, &line, &col);
@@ -1016,7 +1018,7 @@ static void on_start(void *baton, const char *uri, const char *local,
             pn = MSS_PUSH(v->ps.names, prop_name_t);
             pn->uri = uri;
             pn->local = local;
-            pn->a = v->rw != NULL ? mss_rw_lt(v, f->tag) : -1;
+            pn->a = v->rw != NULL ? f->tag : -1;
             pn->b = -1;
         }
         return;
@@ -2327,7 +2329,7 @@ static void on_end(void *baton)
             if (v->depth_now <= 1) {
                 mss_rw_commit(v, mss_xml_offset(v->xml));
             }
-            else {
+            else if (v->rw_tight) {
                 mss_rw_room(v, mss_xml_offset(v->xml));
             }
         }
@@ -2591,7 +2593,7 @@ static void on_progress(void *baton)
 {
     mss_validator_t *v = baton;
 
-    if (v->rw != NULL) {
+    if (v->rw != NULL && v->rw_tight) {
         mss_rw_room(v, mss_xml_offset(v->xml));
     }
 }
