@@ -381,6 +381,25 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
     apr_size_t rl;
     mss_href_form_e form;
 
+    if (len > 0 && raw[0] == '/' && (len == 1 || raw[1] != '/')
+        && v->proxy_map == NULL) {
+        /* the common case: an absolute path of plain characters, no
+         * escape, no dot segment, no '#', no whitespace around: none of
+         * the fixes below changes it */
+        apr_size_t i;
+
+        for (i = 1; i < len; i++) {
+            int c = byte_class[(unsigned char)raw[i]];
+
+            if (!(c == B_OK || c == B_SLASH
+                  || (c == B_DOT && raw[i - 1] != '/'))) {
+                break;
+            }
+        }
+        if (i == len) {
+            return NULL;
+        }
+    }
     mss_trim(&s, &n);
     if (n == 0) {
         return NULL; /* MS-HREF-REQUIRED: nothing to correct */
