@@ -204,8 +204,9 @@ apr_status_t mss_xml_feed(mss_xml_t *x, const char *buf, apr_size_t len,
  *  there), 2 all.  NULL: all. */
 void mss_xml_text_gate(mss_xml_t *x, const int *gate);
 
-/** Call the progress handler on every text event from now on. */
-void mss_xml_watch(mss_xml_t *x);
+/** Call the progress handler on every text event from now on, while
+ *  *@p when is not 0. */
+void mss_xml_watch(mss_xml_t *x, const int *when);
 
 /** Stop parsing (from inside a handler, or between feeds). */
 void mss_xml_stop(mss_xml_t *x);

@@ -98,7 +98,7 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
     rw->hdrs = apr_array_make(v->pool, 4, sizeof(mss_header_change_t));
     v->prop_ranges = apr_array_make(v->pool, 16, sizeof(apr_off_t));
     v->rw = rw;
-    mss_xml_watch(v->xml);
+    mss_xml_watch(v->xml, &v->rw_tight);
     v->doctype_off = -1;
     v->root_end = -1;
     return APR_SUCCESS;
@@ -207,19 +207,32 @@ const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b)
 apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at)
 {
     const mss_rw_t *rw = v->rw;
-    apr_off_t i;
 
     /* no "<" can occur inside a tag (attribute values escape it), so the
      * last one before the tag's end opens it */
-    if (rw == NULL || at >= rw->base + (apr_off_t)rw->len) {
+    if (rw == NULL || at >= rw->base + (apr_off_t)rw->len || at < rw->base) {
         return -1;
     }
-    for (i = at; i >= rw->base; i--) {
-        if (rw->data[i - rw->base] == '<') {
-            return i;
-        }
+#ifdef _GNU_SOURCE
+    {
+        /* glibc's memrchr: a start tag with namespace declarations is
+         * 70 bytes and more (mod_dav_fs writes three on every response) */
+        const char *p = memrchr(rw->data, '<', (size_t)(at - rw->base) + 1);
+
+        return p != NULL ? rw->base + (apr_off_t)(p - rw->data) : -1;
     }
-    return -1;
+#else
+    {
+        apr_off_t i;
+
+        for (i = at; i >= rw->base; i--) {
+            if (rw->data[i - rw->base] == '<') {
+                return i;
+            }
+        }
+        return -1;
+    }
+#endif
 }
 
 const char *mss_rw_prefix(mss_validator_t *v, apr_off_t lt)

@@ -36,8 +36,8 @@ struct mss_xml_t {
     int stopped;
     int done; /* root element closed */
     int depth;
-    const int *gate; /* hand text up only while *gate */
-    int watch;       /* call h->progress on every text event */
+    const int *gate;  /* hand text up only while *gate */
+    const int *watch; /* call h->progress on text events while *watch */
 };
 
 void mss_global_init(void)
@@ -187,9 +187,9 @@ static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *publicId,
     return NULL;
 }
 
-void mss_xml_watch(mss_xml_t *x)
+void mss_xml_watch(mss_xml_t *x, const int *when)
 {
-    x->watch = x->h->progress != NULL;
+    x->watch = x->h->progress != NULL ? when : NULL;
 }
 
 apr_off_t mss_xml_offset(const mss_xml_t *x)
@@ -268,7 +268,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
     if (x->stopped || len <= 0) {
         return;
     }
-    if (x->watch) {
+    if (x->watch != NULL && *x->watch) {
         x->h->progress(x->baton);
         if (x->stopped) {
             return;
