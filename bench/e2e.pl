@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # bench/e2e.pl TOP: PROPFIND Depth: 1 allprop through httpd, module Off
-# against Log, on mod_dav_fs trees of 1,000 and 10,000 files.
+# against Log and Rewrite, on mod_dav_fs trees of 1,000 and 10,000 files.
 #
 # One private httpd per mode (event MPM, a single child process, same
 # tree, same configuration but for DAVMSStrict), all on 127.0.0.1, and the
