@@ -64,17 +64,12 @@ static apr_uint64_t name_digest(mss_validator_t *v, const prop_name_t *pn)
 static void drop_repeat(mss_validator_t *v, const prop_name_t *pn)
 {
     apr_off_t a = pn->a >= 0 ? mss_rw_lt(v, pn->a) : -1;
-    const char *s;
 
     if (!mss_rw_on(v, MSS_R_PF_PROP_ONCE) || a < 0 || pn->b <= a
         || mss_rw_bytes(v, a, pn->b) == NULL) {
         return;
     }
-    while ((s = mss_rw_bytes(v, a - 1, a)) != NULL
-           && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
-        a--;
-    }
-    mss_rw_edit(v, a, pn->b, "");
+    mss_rw_edit(v, mss_rw_ws_back(v, a, 0), pn->b, "");
     if (v->resp.tail != NULL && v->resp.tail->rule == MSS_R_PF_PROP_ONCE) {
         v->resp.tail->action = "fixed";
     }

@@ -204,6 +204,17 @@ const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b)
     return rw->data + (a - rw->base);
 }
 
+apr_off_t mss_rw_ws_back(const mss_validator_t *v, apr_off_t a, apr_off_t floor)
+{
+    const char *s;
+
+    while (a > floor && (s = mss_rw_bytes(v, a - 1, a)) != NULL
+           && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+        a--;
+    }
+    return a;
+}
+
 apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at)
 {
     const mss_rw_t *rw = v->rw;

@@ -362,6 +362,10 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end);
 void mss_rw_fail_open(mss_validator_t *v, const char *why);
 /* the offset of the "<" that opens the tag ending at @p at, or -1 */
 apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at);
+/* Rewrite: @p a moved back over the held whitespace before it, not below
+ * @p floor (an element removed with its line) */
+apr_off_t mss_rw_ws_back(const mss_validator_t *v, apr_off_t a,
+                         apr_off_t floor);
 /* the body bytes [a, b) when still held, or NULL */
 const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b);
 /* the prefix of the tag opening at @p lt ("" for none), or NULL */

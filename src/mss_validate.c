@@ -1653,13 +1653,8 @@ static int merge_adjacent(mss_validator_t *v, const apr_array_header_t *pr,
         }
         else {
             /* from the whitespace before the open prop's end tag */
-            apr_off_t a = P(open, 2);
-            const char *w;
+            apr_off_t a = mss_rw_ws_back(v, P(open, 2), P(open, 1) + 1);
 
-            while (a > P(open, 1) + 1 && (w = mss_rw_bytes(v, a - 1, a)) != NULL
-                   && (*w == ' ' || *w == '\t' || *w == '\r' || *w == '\n')) {
-                a--;
-            }
             mss_rw_edit(v, a, P(i, 1) + 1, sep);
             open = i;
         }
@@ -1788,7 +1783,6 @@ static void propstat_method_fix(mss_validator_t *v, const char *rpfx)
     for (i = 0; i < r->ps_ranges->nelts; i += 2) {
         apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
         apr_off_t b = APR_ARRAY_IDX(r->ps_ranges, i + 1, apr_off_t);
-        const char *s;
 
         if (i == 0) {
             mss_rw_edit(v, a, b,
@@ -1797,11 +1791,7 @@ static void propstat_method_fix(mss_validator_t *v, const char *rpfx)
                                      c, reason != NULL ? reason : "", q));
             continue;
         }
-        while ((s = mss_rw_bytes(v, a - 1, a)) != NULL
-               && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
-            a--;
-        }
-        mss_rw_edit(v, a, b, "");
+        mss_rw_edit(v, mss_rw_ws_back(v, a, 0), b, "");
     }
     if (mss_rw_on(v, MSS_R_MS_PROPSTAT_METHOD)) {
         mss_v_mark(v, MSS_R_MS_PROPSTAT_METHOD, 0, 0, "fixed");
@@ -1826,14 +1816,8 @@ static void response_edits(mss_validator_t *v)
         return;
     }
     if (r->drop != 0) {
-        const char *b;
-        apr_off_t from = lt;
+        apr_off_t from = mss_rw_ws_back(v, lt, 0);
 
-        while (
-            (b = mss_rw_bytes(v, from - 1, from)) != NULL
-            && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n')) {
-            from--;
-        }
         if (mss_rw_bytes(v, from - 1, from) != NULL) {
             from = lt; /* something else precedes: keep the whitespace */
         }
@@ -2053,6 +2037,76 @@ static void response_end(mss_validator_t *v)
     v->in_response = 0;
 }
 
+/* Rewrite: the raw markup of content that libxml2 found well-formed,
+ * for the small scans of the fixes that edit text (MS-NO-STRAY-TEXT,
+ * MS-PCDATA-ONLY and the like).  No "<" stands in text or attribute
+ * values, but ">" may. */
+typedef enum {
+    RT_TEXT,
+    RT_COMMENT,
+    RT_CDATA,
+    RT_PI,
+    RT_START,
+    RT_END,
+    RT_EMPTY
+} raw_tok_e;
+
+/* The token of @p s (@p n bytes) that starts at @p i: its kind, and the
+ * index just past it; 0 when it does not end within @p n. */
+static apr_size_t raw_token(const char *s, apr_size_t n, apr_size_t i,
+                            raw_tok_e *kind)
+{
+    static const struct {
+        const char *open;
+        const char *close;
+        raw_tok_e kind;
+    } special[] = {{"<!--", "-->", RT_COMMENT},
+                   {"<![CDATA[", "]]>", RT_CDATA},
+                   {"<?", "?>", RT_PI}};
+    apr_size_t k;
+    char q = 0;
+
+    if (s[i] != '<') {
+        while (i < n && s[i] != '<') {
+            i++;
+        }
+        *kind = RT_TEXT;
+        return i;
+    }
+    for (k = 0; k < sizeof(special) / sizeof(special[0]); k++) {
+        apr_size_t ol = strlen(special[k].open);
+        apr_size_t cl = strlen(special[k].close);
+        apr_size_t j;
+
+        if (n - i < ol || memcmp(s + i, special[k].open, ol) != 0) {
+            continue;
+        }
+        for (j = i + ol; j + cl <= n; j++) {
+            if (memcmp(s + j, special[k].close, cl) == 0) {
+                *kind = special[k].kind;
+                return j + cl;
+            }
+        }
+        return 0;
+    }
+    *kind = n - i >= 2 && s[i + 1] == '/' ? RT_END : RT_START;
+    for (i++; i < n && (q != 0 || s[i] != '>'); i++) {
+        if (q != 0) {
+            q = s[i] == q ? 0 : q;
+        }
+        else if (s[i] == '"' || s[i] == '\'') {
+            q = s[i];
+        }
+    }
+    if (i >= n) {
+        return 0;
+    }
+    if (*kind == RT_START && s[i - 1] == '/') {
+        *kind = RT_EMPTY;
+    }
+    return i + 1;
+}
+
 /* Rewrite: the findings of @p rule queued since @p before was the last
  * one (NULL: since the response began) were fixed. */
 static void mark_since(mss_validator_t *v, pending_t *before, mss_rule_e rule)
@@ -2096,56 +2150,16 @@ static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
             return;
         }
         while (i < n) {
-            apr_size_t start = i;
-            const char *close = NULL;
+            raw_tok_e k;
+            apr_size_t next = raw_token(s, n, i, &k);
 
-            if (s[i] != '<') {
-                i++;
-                continue;
+            if (next == 0) {
+                return;
             }
-            if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-                close = "-->";
+            if (k == RT_START || k == RT_END || k == RT_EMPTY) {
+                mss_rw_edit(v, a + (apr_off_t)i, a + (apr_off_t)next, "");
             }
-            else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
-                close = "]]>";
-            }
-            else if (n - i >= 2 && s[i + 1] == '?') {
-                close = "?>";
-            }
-            if (close != NULL) {
-                const char *e = NULL;
-                apr_size_t k;
-
-                for (k = i + 2; k + strlen(close) <= n; k++) {
-                    if (memcmp(s + k, close, strlen(close)) == 0) {
-                        e = s + k;
-                        break;
-                    }
-                }
-                if (e == NULL) {
-                    return;
-                }
-                i = (apr_size_t)(e - s) + strlen(close);
-                continue;
-            }
-            {
-                /* a tag: it goes ('>' may stand in attribute values) */
-                char q = 0;
-
-                for (i++; i < n && (q != 0 || s[i] != '>'); i++) {
-                    if (q != 0) {
-                        q = s[i] == q ? 0 : q;
-                    }
-                    else if (s[i] == '"' || s[i] == '\'') {
-                        q = s[i];
-                    }
-                }
-                if (i >= n) {
-                    return;
-                }
-                i++;
-                mss_rw_edit(v, a + (apr_off_t)start, a + (apr_off_t)i, "");
-            }
+            i = next;
         }
         mark_since(v, f->before, MSS_R_MS_PCDATA_ONLY);
         return;
@@ -2188,16 +2202,11 @@ static int drop_element(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
 {
     apr_off_t end = mss_xml_offset(v->xml);
     apr_off_t a = mss_rw_lt(v, f->tag);
-    const char *s;
 
     if (!mss_rw_on(v, rule) || a < 0 || mss_rw_bytes(v, a, end) == NULL) {
         return 0;
     }
-    while ((s = mss_rw_bytes(v, a - 1, a)) != NULL
-           && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
-        a--;
-    }
-    mss_rw_edit(v, a, end, "");
+    mss_rw_edit(v, mss_rw_ws_back(v, a, 0), end, "");
     return 1;
 }
 
@@ -2224,90 +2233,39 @@ static int stray_text_fix(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
         return 0;
     }
     n = (apr_size_t)(b - a);
-#define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
-#define FIND(lit)                                                              \
-    do {                                                                       \
-        const char *e_ = NULL;                                                 \
-        apr_size_t k_;                                                         \
-        for (k_ = i; k_ + sizeof(lit) - 1 <= n; k_++) {                        \
-            if (memcmp(s + k_, lit, sizeof(lit) - 1) == 0) {                   \
-                e_ = s + k_;                                                   \
-                break;                                                         \
-            }                                                                  \
-        }                                                                      \
-        if (e_ == NULL) {                                                      \
-            return edits; /* cannot be in well-formed content */               \
-        }                                                                      \
-        i = (apr_size_t)(e_ - s) + sizeof(lit) - 1;                            \
-    } while (0)
     while (i < n) {
-        apr_size_t start = i;
+        raw_tok_e k;
+        apr_size_t next = raw_token(s, n, i, &k);
+        apr_size_t j;
+        apr_size_t last = i; /* one past the last non-whitespace */
 
-        if (s[i] != '<') {
-            apr_size_t last = i; /* one past the last non-whitespace */
-            int stray = 0;
-
-            while (i < n && s[i] != '<') {
-                if (!WS(s[i])) {
-                    stray = 1;
-                    last = i + 1;
+        if (next == 0) {
+            return edits; /* cannot be in well-formed content */
+        }
+        if (depth == 0 && (k == RT_TEXT || k == RT_CDATA)) {
+            for (j = k == RT_CDATA ? i + 9 : i;
+                 j < (k == RT_CDATA ? next - 3 : next); j++) {
+                if (s[j] != ' ' && s[j] != '\t' && s[j] != '\r'
+                    && s[j] != '\n') {
+                    last = j + 1;
                 }
-                i++;
             }
-            if (depth == 0 && stray) {
-                mss_rw_edit(v, a + (apr_off_t)start, a + (apr_off_t)last, "");
+            if (last > i) {
+                /* a text run keeps its trailing whitespace; a CDATA
+                 * section goes whole */
+                mss_rw_edit(v, a + (apr_off_t)i,
+                            a + (apr_off_t)(k == RT_CDATA ? next : last), "");
                 edits++;
             }
         }
-        else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-            i += 4;
-            FIND("-->");
+        else if (k == RT_START) {
+            depth++;
         }
-        else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
-            apr_size_t j;
-            int stray = 0;
-
-            i += 9;
-            FIND("]]>");
-            for (j = start + 9; j + 3 < i; j++) {
-                stray |= !WS(s[j]);
-            }
-            if (depth == 0 && stray) {
-                mss_rw_edit(v, a + (apr_off_t)start, a + (apr_off_t)i, "");
-                edits++;
-            }
+        else if (k == RT_END) {
+            depth--;
         }
-        else if (n - i >= 2 && s[i + 1] == '?') {
-            i += 2;
-            FIND("?>");
-        }
-        else {
-            /* a start or end tag; '>' may stand in attribute values */
-            int end = n - i >= 2 && s[i + 1] == '/';
-            char q = 0;
-
-            for (i++; i < n && (q != 0 || s[i] != '>'); i++) {
-                if (q != 0) {
-                    q = s[i] == q ? 0 : q;
-                }
-                else if (s[i] == '"' || s[i] == '\'') {
-                    q = s[i];
-                }
-            }
-            if (i >= n) {
-                return edits;
-            }
-            if (end) {
-                depth--;
-            }
-            else if (s[i - 1] != '/') {
-                depth++;
-            }
-            i++;
-        }
+        i = next;
     }
-#undef FIND
-#undef WS
     return edits;
 }
 
