@@ -155,6 +155,8 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_MS_PROPSTAT_CONTENT:
     case MSS_R_MS_RESPONSE_SINGLETONS:
     case MSS_R_MS_LOC_HREF_FORM:
+    case MSS_R_MS_LOC_STATUS:
+    case MSS_R_CM_423_ERROR:
     case MSS_R_MS_STATUS_SYNTAX:
     case MSS_R_MS_STATUS_REASON:
     case MSS_R_PF_DEPTH_SCOPE:

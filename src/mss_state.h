@@ -139,6 +139,8 @@ typedef struct {
     apr_array_header_t *descs4;  /* responsedescriptions, 4 offsets each
                                   * (as propstat_t.props; in rpool) */
     int desc_markup;             /* a description holds elements */
+    apr_off_t loc_a;             /* Rewrite: its (first) DAV:location, */
+    apr_off_t loc_b;             /* [loc_a, loc_b) (0, 0: none) */
     const char *href;            /* first non-empty href (trimmed) */
     apr_size_t href_len;
     apr_array_header_t *hrefs; /* href_t; the validator's, emptied per

@@ -1801,6 +1801,65 @@ static void propstat_method_fix(mss_validator_t *v, const char *rpfx)
     }
 }
 
+/* Rewrite: whether a finding of @p rule was queued for this response. */
+static int reported(const mss_validator_t *v, mss_rule_e rule)
+{
+    const pending_t *pv;
+
+    for (pv = v->resp.head; pv != NULL; pv = pv->next) {
+        if (pv->rule == rule) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Rewrite, the opt-in fixes at a response's end (DAVMSStrictRule ID fix,
+ * --rule ID=fix), where the response's own href is one the rewriter
+ * leaves as it is:
+ *   - MS-LOC-STATUS (N1 opt-in): its one DAV:location goes (no defined
+ *     meaning beside that status);
+ *   - CM-423-ERROR (N3 opt-in): a 423 without DAV:error gets
+ *     <P:error><P:lock-token-submitted><P:href>own href</P:href>
+ *     </P:lock-token-submitted></P:error> before its end tag (P: the
+ *     response's prefix; a locked resource is locked itself or through an
+ *     ancestor, rules.md). */
+static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
+{
+    response_t *r = &v->resp;
+    const href_t *h0 =
+        r->hrefs->nelts > 0 ? &APR_ARRAY_IDX(r->hrefs, 0, href_t) : NULL;
+
+    if (r->nlocation == 1 && r->loc_b > r->loc_a && r->loc_a > 0
+        && mss_rw_on(v, MSS_R_MS_LOC_STATUS) && reported(v, MSS_R_MS_LOC_STATUS)
+        && mss_rw_bytes(v, r->loc_a, r->loc_b) != NULL) {
+        mss_rw_edit(v, mss_rw_ws_back(v, r->loc_a, 0), r->loc_b, "");
+        mss_v_mark(v, MSS_R_MS_LOC_STATUS, 0, 0, "fixed");
+    }
+    if (r->code == 423 && r->nerror == 0 && r->bare.n == 0 && r->nhref == 1
+        && h0 != NULL && h0->fix == NULL && h0->len > 0 && h0->checked
+        && mss_rw_on(v, MSS_R_CM_423_ERROR)
+        && reported(v, MSS_R_CM_423_ERROR)) {
+        const char *pfx = mss_rw_prefix(v, lt);
+        apr_off_t et = mss_rw_lt(v, end - 1);
+        const char *b = et >= 0 ? mss_rw_bytes(v, et, et + 2) : NULL;
+
+        if (pfx != NULL && b != NULL && b[1] == '/') {
+            const char *q =
+                *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
+
+            mss_rw_edit(
+                v, et, et,
+                apr_psprintf(v->rpool,
+                             "<%serror><%slock-token-submitted><%shref>%s"
+                             "</%shref></%slock-token-submitted></%serror>",
+                             q, q, q, mss_rw_escape(v->rpool, h0->s, h0->len),
+                             q, q, q));
+            mss_v_mark(v, MSS_R_CM_423_ERROR, 0, 0, "fixed");
+        }
+    }
+}
+
 /* Rewrite: the edits of the response that ends here.  A removal takes the
  * whole element, and the whitespace before it when only whitespace
  * separates it from what went out before. */
@@ -1827,6 +1886,7 @@ static void response_edits(mss_validator_t *v)
         return;
     }
     propstat_method_fix(v, mss_rw_prefix(v, lt));
+    opt_in_fixes(v, lt, end);
     /* MS-RESPONSE-SINGLETONS: repeated error and responsedescription */
     if (r->nerror > 1
         && merge_adjacent(v, r->errors4, r->nerror,
@@ -2486,6 +2546,20 @@ static void on_end(void *baton)
                         ? drop_element(v, f, MSS_R_MS_LOC_CONTENT)
                         : stray_text_fix(v, f, MSS_R_MS_LOC_CONTENT) > 0)) {
                 mark_last(v, MSS_R_MS_LOC_CONTENT);
+            }
+        }
+        if (v->rw != NULL && v->in_response && parent != NULL) {
+            if (parent->ctx == C_PROPSTAT) {
+                /* MS-LOC-STATUS (rules.md: N1 opt-in, drop it: no defined
+                 * meaning in a propstat) */
+                if (drop_element(v, f, MSS_R_MS_LOC_STATUS)) {
+                    mss_v_mark(v, MSS_R_MS_LOC_STATUS, f->line, f->col,
+                               "fixed");
+                }
+            }
+            else if (parent->ctx == C_RESPONSE && v->resp.loc_b == 0) {
+                v->resp.loc_a = mss_rw_lt(v, f->tag);
+                v->resp.loc_b = mss_xml_offset(v->xml);
             }
         }
         break;
