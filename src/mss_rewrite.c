@@ -157,6 +157,7 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_MS_LOC_HREF_FORM:
     case MSS_R_MS_LOC_STATUS:
     case MSS_R_CM_423_ERROR:
+    case MSS_R_MS_ERR_LOCK_TOKEN_HREF:
     case MSS_R_MS_STATUS_SYNTAX:
     case MSS_R_MS_STATUS_REASON:
     case MSS_R_PF_DEPTH_SCOPE:

@@ -2167,6 +2167,55 @@ static apr_size_t raw_token(const char *s, apr_size_t n, apr_size_t i,
     return i + 1;
 }
 
+/* Rewrite, MS-ERR-LOCK-TOKEN-HREF (rules.md: N3 opt-in, insert the
+ * enclosing response's own href: a 423 resource is itself locked,
+ * directly or through an ancestor): an empty lock-token-submitted of a
+ * response whose one href came first and is left as it is gets
+ * <P:href>its href</P:href>, P its own prefix; <P:x/> becomes
+ * <P:x><P:href>...</P:href></P:x>.  1 when done. */
+static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
+{
+    const response_t *r = &v->resp;
+    const href_t *h0 =
+        r->hrefs->nelts > 0 ? &APR_ARRAY_IDX(r->hrefs, 0, href_t) : NULL;
+    apr_off_t end = mss_xml_offset(v->xml);
+    apr_off_t lt = mss_rw_lt(v, f->tag);
+    const char *tag = lt >= 0 ? mss_rw_bytes(v, lt, end) : NULL;
+    const char *pfx;
+    const char *q;
+    const char *href;
+    apr_size_t qn = 1;
+
+    if (tag == NULL || !v->in_response || f->children > 0 || h0 == NULL
+        || r->nhref != 1 || h0->fix != NULL || h0->len == 0 || !h0->checked
+        || !mss_rw_on(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF)
+        || (pfx = mss_rw_prefix(v, lt)) == NULL) {
+        return 0;
+    }
+    q = *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
+    href = apr_psprintf(v->rpool, "<%shref>%s</%shref>", q,
+                        mss_rw_escape(v->rpool, h0->s, h0->len), q);
+    if (tag[f->tag - lt] == '>') {
+        /* before its end tag */
+        apr_off_t et = mss_rw_lt(v, end - 1);
+
+        if (et <= f->tag) {
+            return 0;
+        }
+        mss_rw_edit(v, et, et, href);
+        return 1;
+    }
+    /* <P:lock-token-submitted/>: the name runs to a space, "/" or ">" */
+    while (lt + (apr_off_t)qn < f->tag && tag[qn] != ' ' && tag[qn] != '\t'
+           && tag[qn] != '\r' && tag[qn] != '\n' && tag[qn] != '/') {
+        qn++;
+    }
+    mss_rw_edit(
+        v, f->tag, end,
+        apr_psprintf(v->rpool, ">%s</%.*s>", href, (int)(qn - 1), tag + 1));
+    return 1;
+}
+
 /* Rewrite: the findings of @p rule queued since @p before was the last
  * one (NULL: since the response began) were fixed. */
 static void mark_since(mss_validator_t *v, pending_t *before, mss_rule_e rule)
@@ -2507,6 +2556,9 @@ static void on_end(void *baton)
             mss_v_violation(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF, f->line, f->col,
                             "DAV:lock-token-submitted names no locked resource "
                             "(RFC 4918 16: href+)");
+            if (lock_token_href_fix(v, f)) {
+                mark_last(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF);
+            }
         }
         if (v->rw != NULL && parent != NULL
             && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT)) {
