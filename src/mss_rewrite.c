@@ -586,6 +586,109 @@ static void prolog_edits(mss_validator_t *v, apr_off_t end)
 
 /* ---- commit, fail open, feed, finish -------------------------------- */
 
+/* The raw markup tokens (mss_state.h), for the small scans of the fixes
+ * that edit text (MS-NO-STRAY-TEXT, MS-PCDATA-ONLY) and for "]]>" below. */
+apr_size_t mss_rw_token(const char *s, apr_size_t n, apr_size_t i,
+                        mss_rt_e *kind)
+{
+    static const struct {
+        const char *open;
+        const char *close;
+        mss_rt_e kind;
+    } special[] = {{"<!--", "-->", MSS_RT_COMMENT},
+                   {"<![CDATA[", "]]>", MSS_RT_CDATA},
+                   {"<?", "?>", MSS_RT_PI}};
+    apr_size_t k;
+    char q = 0;
+
+    if (s[i] != '<') {
+        while (i < n && s[i] != '<') {
+            i++;
+        }
+        *kind = MSS_RT_TEXT;
+        return i;
+    }
+    for (k = 0; k < sizeof(special) / sizeof(special[0]); k++) {
+        apr_size_t ol = strlen(special[k].open);
+        apr_size_t cl = strlen(special[k].close);
+        apr_size_t j;
+
+        if (n - i < ol || memcmp(s + i, special[k].open, ol) != 0) {
+            continue;
+        }
+        for (j = i + ol; j + cl <= n; j++) {
+            if (memcmp(s + j, special[k].close, cl) == 0) {
+                *kind = special[k].kind;
+                return j + cl;
+            }
+        }
+        return 0;
+    }
+    *kind = n - i >= 2 && s[i + 1] == '/' ? MSS_RT_END : MSS_RT_START;
+    for (i++; i < n && (q != 0 || s[i] != '>'); i++) {
+        if (q != 0) {
+            q = s[i] == q ? 0 : q;
+        }
+        else if (s[i] == '"' || s[i] == '\'') {
+            q = s[i];
+        }
+    }
+    if (i >= n) {
+        return 0;
+    }
+    if (*kind == MSS_RT_START && s[i - 1] == '/') {
+        *kind = MSS_RT_EMPTY;
+    }
+    return i + 1;
+}
+
+/* XML 1.0 2.4: "]]>" must not stand in character data.  libxml2's push
+ * parser misses it when a chunk ends inside it, so whether a body is
+ * well-formed there would depend on how it was split, and the output
+ * with it.  Held bytes from @p from to @p end (content of the root, at a
+ * boundary) that hold it outside markup make the rewriter fail open, as
+ * the parser's own error does when it sees it.  1 when found. */
+static int cdata_end_in_text(const mss_validator_t *v, apr_off_t from,
+                             apr_off_t end)
+{
+    const char *s = mss_rw_bytes(v, from, end);
+    apr_size_t n = s != NULL ? (apr_size_t)(end - from) : 0;
+    apr_size_t i = 0;
+
+    if (s == NULL || n < 3) {
+        return 0;
+    }
+    {
+        /* the common case: no "]]>" at all */
+        const char *p = s;
+
+        while ((p = memchr(p, ']', n - (apr_size_t)(p - s))) != NULL
+               && (apr_size_t)(p - s) + 2 < n
+               && !(p[1] == ']' && p[2] == '>')) {
+            p++;
+        }
+        if (p == NULL || (apr_size_t)(p - s) + 2 >= n) {
+            return 0;
+        }
+    }
+    while (i < n) {
+        mss_rt_e k;
+        apr_size_t next = mss_rw_token(s, n, i, &k);
+        apr_size_t j;
+
+        if (next == 0) {
+            return 0;
+        }
+        for (j = i; k == MSS_RT_TEXT && j + 2 < next; j++) {
+            if (s[j] == ']' && s[j + 1] == ']' && s[j + 2] == '>') {
+                return 1;
+            }
+        }
+        i = next;
+    }
+    return 0;
+}
+
 void mss_rw_commit(mss_validator_t *v, apr_off_t end)
 {
     mss_rw_t *rw = v->rw;
@@ -598,6 +701,14 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end)
         return;
     }
     if (!mss_rw_room(v, end)) {
+        return;
+    }
+    if (v->root_content > 0 && end > v->root_content
+        && cdata_end_in_text(
+            v, rw->base > v->root_content ? rw->base : v->root_content, end)) {
+        mss_rw_fail_open(v, "\"]]>\" in character data (XML 1.0 2.4): "
+                            "not well-formed, the rest is passed on "
+                            "unchanged");
         return;
     }
     if (!rw->headers_done) {

@@ -236,9 +236,10 @@ struct mss_validator_t {
     } names[64]; /* digests of recent property names, by pointer */
     frame_t *stack;
     apr_size_t depth_now;
-    int root_ok;          /* the root is {DAV:}multistatus */
-    const char *root_pfx; /* Rewrite: the prefix the root is written with */
-    apr_off_t root_end;   /* Rewrite: the "<" of its end tag, held; or -1 */
+    int root_ok;            /* the root is {DAV:}multistatus */
+    const char *root_pfx;   /* Rewrite: the prefix the root is written with */
+    apr_off_t root_end;     /* Rewrite: the "<" of its end tag, held; or -1 */
+    apr_off_t root_content; /* Rewrite: where its content begins; 0 before */
     unsigned int root_desc;
     unsigned int root_tokens;
     int in_response;
@@ -364,6 +365,24 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end);
 void mss_rw_fail_open(mss_validator_t *v, const char *why);
 /* the offset of the "<" that opens the tag ending at @p at, or -1 */
 apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at);
+
+/* Rewrite: the raw markup of content (text, comments, CDATA sections,
+ * processing instructions, tags).  No "<" stands in text or attribute
+ * values, but ">" may. */
+typedef enum {
+    MSS_RT_TEXT,
+    MSS_RT_COMMENT,
+    MSS_RT_CDATA,
+    MSS_RT_PI,
+    MSS_RT_START,
+    MSS_RT_END,
+    MSS_RT_EMPTY
+} mss_rt_e;
+
+/* The token of @p s (@p n bytes) that starts at @p i: its kind, and the
+ * index just past it; 0 when it does not end within @p n. */
+apr_size_t mss_rw_token(const char *s, apr_size_t n, apr_size_t i,
+                        mss_rt_e *kind);
 /* Rewrite: @p a moved back over the held whitespace before it, not below
  * @p floor (an element removed with its line) */
 apr_off_t mss_rw_ws_back(const mss_validator_t *v, apr_off_t a,

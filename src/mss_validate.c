@@ -1179,6 +1179,7 @@ static void on_start(void *baton, const char *uri, const char *local,
             const char *pfx = mss_rw_prefix(v, mss_rw_lt(v, f->tag));
 
             v->root_pfx = pfx != NULL ? apr_pstrdup(v->pool, pfx) : NULL;
+            v->root_content = b != NULL && b[0] == '>' ? f->tag + 1 : 0;
             if (b != NULL && b[0] == '>') {
                 mss_rw_commit(v, f->tag + 1);
             }
@@ -2097,76 +2098,6 @@ static void response_end(mss_validator_t *v)
     v->in_response = 0;
 }
 
-/* Rewrite: the raw markup of content that libxml2 found well-formed,
- * for the small scans of the fixes that edit text (MS-NO-STRAY-TEXT,
- * MS-PCDATA-ONLY and the like).  No "<" stands in text or attribute
- * values, but ">" may. */
-typedef enum {
-    RT_TEXT,
-    RT_COMMENT,
-    RT_CDATA,
-    RT_PI,
-    RT_START,
-    RT_END,
-    RT_EMPTY
-} raw_tok_e;
-
-/* The token of @p s (@p n bytes) that starts at @p i: its kind, and the
- * index just past it; 0 when it does not end within @p n. */
-static apr_size_t raw_token(const char *s, apr_size_t n, apr_size_t i,
-                            raw_tok_e *kind)
-{
-    static const struct {
-        const char *open;
-        const char *close;
-        raw_tok_e kind;
-    } special[] = {{"<!--", "-->", RT_COMMENT},
-                   {"<![CDATA[", "]]>", RT_CDATA},
-                   {"<?", "?>", RT_PI}};
-    apr_size_t k;
-    char q = 0;
-
-    if (s[i] != '<') {
-        while (i < n && s[i] != '<') {
-            i++;
-        }
-        *kind = RT_TEXT;
-        return i;
-    }
-    for (k = 0; k < sizeof(special) / sizeof(special[0]); k++) {
-        apr_size_t ol = strlen(special[k].open);
-        apr_size_t cl = strlen(special[k].close);
-        apr_size_t j;
-
-        if (n - i < ol || memcmp(s + i, special[k].open, ol) != 0) {
-            continue;
-        }
-        for (j = i + ol; j + cl <= n; j++) {
-            if (memcmp(s + j, special[k].close, cl) == 0) {
-                *kind = special[k].kind;
-                return j + cl;
-            }
-        }
-        return 0;
-    }
-    *kind = n - i >= 2 && s[i + 1] == '/' ? RT_END : RT_START;
-    for (i++; i < n && (q != 0 || s[i] != '>'); i++) {
-        if (q != 0) {
-            q = s[i] == q ? 0 : q;
-        }
-        else if (s[i] == '"' || s[i] == '\'') {
-            q = s[i];
-        }
-    }
-    if (i >= n) {
-        return 0;
-    }
-    if (*kind == RT_START && s[i - 1] == '/') {
-        *kind = RT_EMPTY;
-    }
-    return i + 1;
-}
-
 /* Rewrite, MS-ERR-LOCK-TOKEN-HREF (rules.md: N3 opt-in, insert the
  * enclosing response's own href: a 423 resource is itself locked,
  * directly or through an ancestor): an empty lock-token-submitted of a
@@ -2259,13 +2190,13 @@ static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
             return;
         }
         while (i < n) {
-            raw_tok_e k;
-            apr_size_t next = raw_token(s, n, i, &k);
+            mss_rt_e k;
+            apr_size_t next = mss_rw_token(s, n, i, &k);
 
             if (next == 0) {
                 return;
             }
-            if (k == RT_START || k == RT_END || k == RT_EMPTY) {
+            if (k == MSS_RT_START || k == MSS_RT_END || k == MSS_RT_EMPTY) {
                 mss_rw_edit(v, a + (apr_off_t)i, a + (apr_off_t)next, "");
             }
             i = next;
@@ -2343,17 +2274,17 @@ static int stray_text_fix(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
     }
     n = (apr_size_t)(b - a);
     while (i < n) {
-        raw_tok_e k;
-        apr_size_t next = raw_token(s, n, i, &k);
+        mss_rt_e k;
+        apr_size_t next = mss_rw_token(s, n, i, &k);
         apr_size_t j;
         apr_size_t last = i; /* one past the last non-whitespace */
 
         if (next == 0) {
             return edits; /* cannot be in well-formed content */
         }
-        if (depth == 0 && (k == RT_TEXT || k == RT_CDATA)) {
-            for (j = k == RT_CDATA ? i + 9 : i;
-                 j < (k == RT_CDATA ? next - 3 : next); j++) {
+        if (depth == 0 && (k == MSS_RT_TEXT || k == MSS_RT_CDATA)) {
+            for (j = k == MSS_RT_CDATA ? i + 9 : i;
+                 j < (k == MSS_RT_CDATA ? next - 3 : next); j++) {
                 if (s[j] != ' ' && s[j] != '\t' && s[j] != '\r'
                     && s[j] != '\n') {
                     last = j + 1;
@@ -2363,14 +2294,15 @@ static int stray_text_fix(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
                 /* a text run keeps its trailing whitespace; a CDATA
                  * section goes whole */
                 mss_rw_edit(v, a + (apr_off_t)i,
-                            a + (apr_off_t)(k == RT_CDATA ? next : last), "");
+                            a + (apr_off_t)(k == MSS_RT_CDATA ? next : last),
+                            "");
                 edits++;
             }
         }
-        else if (k == RT_START) {
+        else if (k == MSS_RT_START) {
             depth++;
         }
-        else if (k == RT_END) {
+        else if (k == MSS_RT_END) {
             depth--;
         }
         i = next;
