@@ -487,7 +487,7 @@ typedef struct {
     /* Reject */
     apr_off_t max_buffer;
     int discarding;      /* over the buffer with a reject pending: drop bytes */
-    int unenforced;      /* over the buffer first: carried on in Log mode */
+    int unenforced;      /* over the buffer first: carried on in Rewrite mode */
     apr_size_t rejected; /* reject-level violations, at the end */
     /* Rewrite and Reject */
     apr_bucket_brigade *out; /* what the core wrote, not yet passed */
