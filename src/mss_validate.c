@@ -1599,9 +1599,41 @@ static void wrap_condition(mss_validator_t *v, const mss_bare_t *bc,
     mss_v_mark(v, MSS_R_MS_ERR_PLACEMENT, bc->line, bc->col, "fixed");
 }
 
+/* Rewrite: whether the @p n bytes @p g between two siblings in an
+ * element-only container are whitespace, or stray text that
+ * MS-NO-STRAY-TEXT removes when it is on (text, and CDATA sections that
+ * are not whitespace); comments, processing instructions and whitespace
+ * CDATA stay, so they keep siblings apart. */
+static int gap_goes(mss_validator_t *v, const char *g, apr_size_t n)
+{
+    int stray_on = mss_rw_on(v, MSS_R_MS_NO_STRAY_TEXT);
+    apr_size_t i = 0;
+
+    while (i < n) {
+        mss_rt_e k;
+        apr_size_t next = mss_rw_token(g, n, i, &k);
+        apr_size_t j;
+        int ws = 1;
+
+        if (next == 0 || (k != MSS_RT_TEXT && k != MSS_RT_CDATA)) {
+            return 0;
+        }
+        for (j = k == MSS_RT_CDATA ? i + 9 : i;
+             j < (k == MSS_RT_CDATA ? next - 3 : next); j++) {
+            ws &= g[j] == ' ' || g[j] == '\t' || g[j] == '\r' || g[j] == '\n';
+        }
+        if (ws ? k == MSS_RT_CDATA : !stray_on) {
+            return 0;
+        }
+        i = next;
+    }
+    return 1;
+}
+
 /* Rewrite: merge @p count sibling elements of one kind, recorded in @p pr
  * (4 offsets each: "<", the start tag's end, the end tag's "<", the end)
- * into the first.  Where only whitespace separates them, the tags between
+ * into the first.  Where only whitespace (or stray text that
+ * MS-NO-STRAY-TEXT removes) separates them, the tags between
  * them go ("</P:x> <P:x>", replaced by @p sep), and an empty <P:x/> after
  * the first goes whole; so every child and every edit inside them stays
  * as it is.  Nothing is done when something else stands between them,
@@ -1633,16 +1665,12 @@ static int merge_adjacent(mss_validator_t *v, const apr_array_header_t *pr,
         }
         if (i > 0) {
             const char *g = mss_rw_bytes(v, P(i - 1, 3), P(i, 0));
-            apr_off_t k;
 
             if (g == NULL) {
                 return 0;
             }
-            for (k = 0; k < P(i, 0) - P(i - 1, 3); k++) {
-                if (g[k] != ' ' && g[k] != '\t' && g[k] != '\r'
-                    && g[k] != '\n') {
-                    return 0;
-                }
+            if (!gap_goes(v, g, (apr_size_t)(P(i, 0) - P(i - 1, 3)))) {
+                return 0;
             }
         }
     }
