@@ -5,7 +5,9 @@
 # keep-alive race between proxy and back-end muddies the count) with the
 # module in Rewrite mode on mod_dav_fs and on the misbehaving back-end
 # behind mod_proxy (plus a Log and a Reject location), loaded by wrk with a
-# PROPFIND mix for SOAK_SECONDS (default 60) after a 40 s warm-up.  Pass
+# PROPFIND mix for SOAK_SECONDS (default 60) after a warm-up of
+# SOAK_WARMUP seconds (default 120: the threads' allocators reach their
+# high-water mark by then; see README).  Pass
 # criteria:
 #   - zero failed requests (socket errors, timeouts, any answer but 207);
 #   - the child's RSS after the run within 5% of its RSS after warm-up;
@@ -13,6 +15,7 @@
 set -eu
 top=$(cd "${1:?usage: soak.sh TOP}" && pwd)
 secs=${SOAK_SECONDS:-60}
+warm=${SOAK_WARMUP:-120}
 port=${MSS_SOAK_PORT:-8290}
 bport=$((port + 1))
 work=/tmp/msstrict-soak
@@ -135,7 +138,7 @@ child=$(pgrep -P "$parent" -f apache2 | while read -r p; do
     [ "$(ls /proc/$p/task | wc -l)" -gt 2 ] && echo "$p"; done | head -n 1)
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$child/status"; }
 
-wrk -t2 -c8 -d40s --timeout 10s -s "$work/mix.lua" "http://127.0.0.1:$port" > "$work/warmup.txt"
+wrk -t2 -c8 -d"${warm}s" --timeout 10s -s "$work/mix.lua" "http://127.0.0.1:$port" > "$work/warmup.txt"
 rss_warm=$(rss)
 : > "$work/logs/error_log.mark"
 lines_before=$(wc -l < "$work/logs/error_log")
