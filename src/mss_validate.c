@@ -2135,18 +2135,26 @@ static void response_end(mss_validator_t *v)
 static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
 {
     const response_t *r = &v->resp;
-    const href_t *h0 =
-        r->hrefs->nelts > 0 ? &APR_ARRAY_IDX(r->hrefs, 0, href_t) : NULL;
-    apr_off_t end = mss_xml_offset(v->xml);
-    apr_off_t lt = mss_rw_lt(v, f->tag);
-    const char *tag = lt >= 0 ? mss_rw_bytes(v, lt, end) : NULL;
+    const href_t *h0;
+    apr_off_t end;
+    apr_off_t lt;
+    const char *tag;
     const char *pfx;
     const char *q;
     const char *href;
     apr_size_t qn = 1;
 
-    if (tag == NULL || !v->in_response || f->children > 0 || h0 == NULL
-        || r->nhref != 1 || h0->fix != NULL || h0->len == 0 || !h0->checked
+    /* Log mode, or a condition outside any response (its hrefs list is
+     * not there then): nothing to do */
+    if (v->rw == NULL || !v->in_response || r->hrefs == NULL) {
+        return 0;
+    }
+    h0 = r->hrefs->nelts > 0 ? &APR_ARRAY_IDX(r->hrefs, 0, href_t) : NULL;
+    end = mss_xml_offset(v->xml);
+    lt = mss_rw_lt(v, f->tag);
+    tag = lt >= 0 ? mss_rw_bytes(v, lt, end) : NULL;
+    if (tag == NULL || f->children > 0 || h0 == NULL || r->nhref != 1
+        || h0->fix != NULL || h0->len == 0 || !h0->checked
         || !mss_rw_on(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF)
         || (pfx = mss_rw_prefix(v, lt)) == NULL) {
         return 0;
