@@ -858,16 +858,14 @@ void mss_method_document(mss_validator_t *v)
  * tag, in the root's prefix and the hrefs' form.  1 when inserted. */
 static int lock_424_fix(mss_validator_t *v)
 {
-    const char *q;
+    const char *q = v->root_qual;
     const char *u;
 
     if (!mss_rw_on(v, MSS_R_LOCK_424_REQUEST_URI) || v->root_end < 0
-        || v->root_pfx == NULL || v->uri == NULL || v->uri[0] != '/'
+        || q == NULL || v->uri == NULL || v->uri[0] != '/'
         || mss_rw_bytes(v, v->root_end, v->root_end + 1) == NULL) {
         return 0;
     }
-    q = *v->root_pfx != '\0' ? apr_pstrcat(v->pool, v->root_pfx, ":", NULL)
-                             : "";
     u = mss_href_in_form(v, v->uri);
     u = mss_rw_escape(v->pool, u, strlen(u));
     mss_rw_edit(v, v->root_end, v->root_end,

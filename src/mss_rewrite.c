@@ -207,6 +207,14 @@ const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b)
     return rw->data + (a - rw->base);
 }
 
+apr_off_t mss_rw_end_tag(const mss_validator_t *v, apr_off_t end)
+{
+    apr_off_t et = mss_rw_lt(v, end - 1);
+    const char *b = et >= 0 ? mss_rw_bytes(v, et, et + 2) : NULL;
+
+    return b != NULL && b[1] == '/' ? et : -1;
+}
+
 apr_off_t mss_rw_ws_back(const mss_validator_t *v, apr_off_t a, apr_off_t floor)
 {
     const char *s;
@@ -249,7 +257,7 @@ apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at)
 #endif
 }
 
-const char *mss_rw_prefix(mss_validator_t *v, apr_off_t lt)
+const char *mss_rw_qual(mss_validator_t *v, apr_off_t lt)
 {
     const char *s = mss_rw_bytes(v, lt, lt + 1);
     apr_size_t i;
@@ -263,7 +271,7 @@ const char *mss_rw_prefix(mss_validator_t *v, apr_off_t lt)
         char c = s[i];
 
         if (c == ':') {
-            return apr_pstrmemdup(v->rw->epool, s + 1, i - 1);
+            return apr_pstrmemdup(v->rw->epool, s + 1, i); /* "P:" */
         }
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>'
             || c == '/') {

@@ -237,7 +237,7 @@ struct mss_validator_t {
     frame_t *stack;
     apr_size_t depth_now;
     int root_ok;            /* the root is {DAV:}multistatus */
-    const char *root_pfx;   /* Rewrite: the prefix the root is written with */
+    const char *root_qual;  /* Rewrite: the root's qualifier ("P:" or "") */
     apr_off_t root_end;     /* Rewrite: the "<" of its end tag, held; or -1 */
     apr_off_t root_content; /* Rewrite: where its content begins; 0 before */
     unsigned int root_desc;
@@ -389,8 +389,12 @@ apr_off_t mss_rw_ws_back(const mss_validator_t *v, apr_off_t a,
                          apr_off_t floor);
 /* the body bytes [a, b) when still held, or NULL */
 const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b);
-/* the prefix of the tag opening at @p lt ("" for none), or NULL */
-const char *mss_rw_prefix(mss_validator_t *v, apr_off_t lt);
+/* the qualifier of the tag opening at @p lt ("P:", or "" for none), for
+ * markup inserted where that tag's namespaces are in scope; or NULL */
+const char *mss_rw_qual(mss_validator_t *v, apr_off_t lt);
+/* the "<" of the end tag of the element that ends at @p end, or -1 when
+ * it has none of its own (<P:x/>) or it is no longer held */
+apr_off_t mss_rw_end_tag(const mss_validator_t *v, apr_off_t end);
 /* XML-escape @p s for element content */
 const char *mss_rw_escape(apr_pool_t *p, const char *s, apr_size_t len);
 /* the header decision: emits the held document-level findings */

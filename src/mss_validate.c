@@ -1176,9 +1176,9 @@ static void on_start(void *baton, const char *uri, const char *local,
         /* Rewrite: the prolog and the root's start tag can go out */
         if (v->rw != NULL && parent == NULL) {
             const char *b = mss_rw_bytes(v, f->tag, f->tag + 1);
-            const char *pfx = mss_rw_prefix(v, mss_rw_lt(v, f->tag));
+            const char *q = mss_rw_qual(v, mss_rw_lt(v, f->tag));
 
-            v->root_pfx = pfx != NULL ? apr_pstrdup(v->pool, pfx) : NULL;
+            v->root_qual = q != NULL ? apr_pstrdup(v->pool, q) : NULL;
             v->root_content = b != NULL && b[0] == '>' ? f->tag + 1 : 0;
             if (b != NULL && b[0] == '>') {
                 mss_rw_commit(v, f->tag + 1);
@@ -1580,20 +1580,17 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
 
 /* Rewrite, MS-ERR-PLACEMENT (a) (rules.md: N1 wrap into a DAV:error of
  * the same response/propstat): one condition directly inside a response
- * or propstat that has no DAV:error gets one around it, in the prefix of
- * its container (@p pfx).  Several such conditions, or an error already
+ * or propstat that has no DAV:error gets one around it, with the
+ * qualifier of its container (@p q).  Several such conditions, or an error already
  * there, are logged: one error element must hold them all. */
 static void wrap_condition(mss_validator_t *v, const mss_bare_t *bc,
-                           unsigned int nerror, const char *pfx)
+                           unsigned int nerror, const char *q)
 {
-    const char *q;
-
-    if (bc->n != 1 || nerror != 0 || pfx == NULL || bc->a < 0 || bc->b <= bc->a
+    if (bc->n != 1 || nerror != 0 || q == NULL || bc->a < 0 || bc->b <= bc->a
         || mss_rw_bytes(v, bc->a, bc->b) == NULL
         || !mss_rw_on(v, MSS_R_MS_ERR_PLACEMENT)) {
         return;
     }
-    q = *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
     mss_rw_edit(v, bc->a, bc->a, apr_psprintf(v->rpool, "<%serror>", q));
     mss_rw_edit(v, bc->b, bc->b, apr_psprintf(v->rpool, "</%serror>", q));
     mss_v_mark(v, MSS_R_MS_ERR_PLACEMENT, bc->line, bc->col, "fixed");
@@ -1745,7 +1742,7 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         apr_off_t *rg;
 
         wrap_condition(v, &v->ps.bare, v->ps.nerror,
-                       mss_rw_prefix(v, mss_rw_lt(v, f->tag)));
+                       mss_rw_qual(v, mss_rw_lt(v, f->tag)));
 
         if (r->ps_ranges == NULL) {
             r->ps_ranges = apr_array_make(v->rpool, 4, sizeof(apr_off_t));
@@ -1766,34 +1763,42 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
     v->in_propstat = 0;
 }
 
+/* Rewrite: whether a finding of @p rule was queued for this response. */
+static int reported(const mss_validator_t *v, mss_rule_e rule)
+{
+    const pending_t *pv;
+
+    for (pv = v->resp.head; pv != NULL; pv = pv->next) {
+        if (pv->rule == rule) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Rewrite, MS-PROPSTAT-METHOD and LOCK-LEGACY-PROPSTAT (rules.md: N1 when
  * all propstats share one status and carry no values: status form with
  * that status).  Only the plain case: one href, no response-level status,
  * propstats of one prop (names only) and one status each, nothing else in
  * them to carry over; and not a status that DEL-NO-204, DEL-NO-424,
  * CM-NO-424 or CM-NO-201-204 would then remove (those are judged on
- * status-form responses).  The first propstat becomes the status, in the
- * response's prefix; the others go. */
-static void propstat_method_fix(mss_validator_t *v, const char *rpfx)
+ * status-form responses).  The first propstat becomes the status, with
+ * the response's qualifier @p q; the others go. */
+static void propstat_method_fix(mss_validator_t *v, const char *q)
 {
     response_t *r = &v->resp;
     const char *reason;
-    const char *q;
     int c = r->ps_code_one;
     int dcm =
         (v->m == MSS_M_DELETE) || (v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE);
-    int fired = 0;
-    const pending_t *pv;
+    /* only where one of the two rules was reported for this response */
+    int fired = (reported(v, MSS_R_MS_PROPSTAT_METHOD)
+                 && mss_rw_on(v, MSS_R_MS_PROPSTAT_METHOD))
+                || (reported(v, MSS_R_LOCK_LEGACY_PROPSTAT)
+                    && mss_rw_on(v, MSS_R_LOCK_LEGACY_PROPSTAT));
     int i;
 
-    /* only where one of the two rules was reported for this response */
-    for (pv = r->head; pv != NULL; pv = pv->next) {
-        fired |= (pv->rule == MSS_R_MS_PROPSTAT_METHOD
-                  && mss_rw_on(v, MSS_R_MS_PROPSTAT_METHOD))
-                 || (pv->rule == MSS_R_LOCK_LEGACY_PROPSTAT
-                     && mss_rw_on(v, MSS_R_LOCK_LEGACY_PROPSTAT));
-    }
-    if (!fired || r->ps_ranges == NULL || rpfx == NULL || r->nstatus > 0
+    if (!fired || r->ps_ranges == NULL || q == NULL || r->nstatus > 0
         || r->nhref != 1 || r->npropstat == 0 || r->ps_plain != r->npropstat
         || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat || c < 100
         || c > 599 || (dcm && (c == 424 || (c >= 200 && c < 300)))) {
@@ -1808,7 +1813,6 @@ static void propstat_method_fix(mss_validator_t *v, const char *rpfx)
         }
     }
     reason = mss_status_reason(c);
-    q = *rpfx != '\0' ? apr_pstrcat(v->rpool, rpfx, ":", NULL) : "";
     for (i = 0; i < r->ps_ranges->nelts; i += 2) {
         apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
         apr_off_t b = APR_ARRAY_IDX(r->ps_ranges, i + 1, apr_off_t);
@@ -1828,19 +1832,6 @@ static void propstat_method_fix(mss_validator_t *v, const char *rpfx)
     if (mss_rw_on(v, MSS_R_LOCK_LEGACY_PROPSTAT)) {
         mss_v_mark(v, MSS_R_LOCK_LEGACY_PROPSTAT, 0, 0, "fixed");
     }
-}
-
-/* Rewrite: whether a finding of @p rule was queued for this response. */
-static int reported(const mss_validator_t *v, mss_rule_e rule)
-{
-    const pending_t *pv;
-
-    for (pv = v->resp.head; pv != NULL; pv = pv->next) {
-        if (pv->rule == rule) {
-            return 1;
-        }
-    }
-    return 0;
 }
 
 /* Rewrite, the opt-in fixes at a response's end (DAVMSStrictRule ID fix,
@@ -1869,14 +1860,10 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         && h0 != NULL && h0->fix == NULL && h0->len > 0 && h0->checked
         && mss_rw_on(v, MSS_R_CM_423_ERROR)
         && reported(v, MSS_R_CM_423_ERROR)) {
-        const char *pfx = mss_rw_prefix(v, lt);
-        apr_off_t et = mss_rw_lt(v, end - 1);
-        const char *b = et >= 0 ? mss_rw_bytes(v, et, et + 2) : NULL;
+        const char *q = mss_rw_qual(v, lt);
+        apr_off_t et = mss_rw_end_tag(v, end);
 
-        if (pfx != NULL && b != NULL && b[1] == '/') {
-            const char *q =
-                *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
-
+        if (q != NULL && et >= 0) {
             mss_rw_edit(
                 v, et, et,
                 apr_psprintf(v->rpool,
@@ -1914,7 +1901,7 @@ static void response_edits(mss_validator_t *v)
         v->dropped++;
         return;
     }
-    propstat_method_fix(v, mss_rw_prefix(v, lt));
+    propstat_method_fix(v, mss_rw_qual(v, lt));
     opt_in_fixes(v, lt, end);
     /* MS-RESPONSE-SINGLETONS: repeated error and responsedescription */
     if (r->nerror > 1
@@ -1929,18 +1916,14 @@ static void response_edits(mss_validator_t *v)
         mss_v_mark(v, MSS_R_MS_RESPONSE_SINGLETONS, r->dup_line[2],
                    r->dup_col[2], "fixed");
     }
-    wrap_condition(v, &r->bare, r->nerror, mss_rw_prefix(v, lt));
+    wrap_condition(v, &r->bare, r->nerror, mss_rw_qual(v, lt));
     /* MS-TRUNCATION-507 (rules.md: N1 insert the condition): before the
      * response's end tag, in its prefix */
     if (r->add_matches && mss_rw_on(v, MSS_R_MS_TRUNCATION_507)) {
-        const char *pfx = mss_rw_prefix(v, lt);
-        apr_off_t et = mss_rw_lt(v, end - 1);
-        const char *b = et >= 0 ? mss_rw_bytes(v, et, et + 2) : NULL;
+        const char *q = mss_rw_qual(v, lt);
+        apr_off_t et = mss_rw_end_tag(v, end);
 
-        if (pfx != NULL && b != NULL && b[1] == '/') {
-            const char *q =
-                *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
-
+        if (q != NULL && et >= 0) {
             mss_rw_edit(v, et, et,
                         apr_psprintf(v->rpool,
                                      "<%serror><%snumber-of-matches-within-"
@@ -1964,12 +1947,10 @@ static void response_edits(mss_validator_t *v)
         && ((v->m == MSS_M_PROPPATCH) || (v->m == MSS_M_MKCALENDAR))
         && v->uri != NULL && v->uri[0] == '/'
         && mss_rw_on(v, MSS_R_MS_HREF_REQUIRED)) {
-        const char *pfx = mss_rw_prefix(v, lt);
+        const char *q = mss_rw_qual(v, lt);
         const char *tagc = mss_rw_bytes(v, r->tag, r->tag + 1);
 
-        if (pfx != NULL && tagc != NULL && tagc[0] == '>') {
-            const char *q =
-                *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
+        if (q != NULL && tagc != NULL && tagc[0] == '>') {
             const char *u = mss_rw_escape(v->rpool, v->uri, strlen(v->uri));
 
             mss_rw_edit(v, r->tag + 1, r->tag + 1,
@@ -2139,7 +2120,6 @@ static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
     apr_off_t end;
     apr_off_t lt;
     const char *tag;
-    const char *pfx;
     const char *q;
     const char *href;
     apr_size_t qn = 1;
@@ -2156,15 +2136,14 @@ static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
     if (tag == NULL || f->children > 0 || h0 == NULL || r->nhref != 1
         || h0->fix != NULL || h0->len == 0 || !h0->checked
         || !mss_rw_on(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF)
-        || (pfx = mss_rw_prefix(v, lt)) == NULL) {
+        || (q = mss_rw_qual(v, lt)) == NULL) {
         return 0;
     }
-    q = *pfx != '\0' ? apr_pstrcat(v->rpool, pfx, ":", NULL) : "";
     href = apr_psprintf(v->rpool, "<%shref>%s</%shref>", q,
                         mss_rw_escape(v->rpool, h0->s, h0->len), q);
     if (tag[f->tag - lt] == '>') {
         /* before its end tag */
-        apr_off_t et = mss_rw_lt(v, end - 1);
+        apr_off_t et = mss_rw_end_tag(v, end);
 
         if (et <= f->tag) {
             return 0;
@@ -2598,13 +2577,9 @@ static void on_end(void *baton)
     if (v->rw != NULL && v->depth_now <= 1) {
         apr_off_t end = mss_xml_offset(v->xml);
         apr_off_t lt = v->depth_now == 0 && f->ctx == C_MULTISTATUS
-                           ? mss_rw_lt(v, end - 1)
+                           ? mss_rw_end_tag(v, end)
                            : -1;
-        const char *et = lt >= 0 ? mss_rw_bytes(v, lt, lt + 2) : NULL;
 
-        if (et == NULL || et[1] != '/') {
-            lt = -1; /* <D:multistatus/>: no end tag of its own */
-        }
         mss_rw_commit(v, lt >= 0 ? lt : end);
         v->root_end = lt;
     }
