@@ -70,9 +70,7 @@ static void drop_repeat(mss_validator_t *v, const prop_name_t *pn)
         return;
     }
     mss_rw_edit(v, mss_rw_ws_back(v, a, 0), pn->b, "");
-    if (v->resp.tail != NULL && v->resp.tail->rule == MSS_R_PF_PROP_ONCE) {
-        v->resp.tail->action = "fixed";
-    }
+    mss_v_mark_last(v, MSS_R_PF_PROP_ONCE);
 }
 
 /* Rewrite (PF-ERROR-PROPS-EMPTY, PP-NAMES-ONLY): empty the property

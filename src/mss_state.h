@@ -349,6 +349,8 @@ void mss_v_queue(apr_pool_t *p, pending_t **head, pending_t **tail,
  * (0:0 = any position) in the current response with @p action */
 void mss_v_mark(mss_validator_t *v, mss_rule_e rule, unsigned long line,
                 unsigned long col, const char *action);
+/* Rewrite: the finding of @p rule queued last was fixed */
+void mss_v_mark_last(mss_validator_t *v, mss_rule_e rule);
 
 /* ---- the rewriter (mss_rewrite.c) ---------------------------------- */
 typedef struct mss_rw_t mss_rw_t;

@@ -527,7 +527,7 @@ void mss_v_mark(mss_validator_t *v, mss_rule_e rule, unsigned long line,
 }
 
 /* Rewrite: the finding just queued for @p rule was fixed. */
-static void mark_last(mss_validator_t *v, mss_rule_e rule)
+void mss_v_mark_last(mss_validator_t *v, mss_rule_e rule)
 {
     if (v->resp.tail != NULL && v->resp.tail->rule == rule) {
         v->resp.tail->action = "fixed";
@@ -1485,7 +1485,7 @@ static void loc_href_fix(mss_validator_t *v, const frame_t *f, const char *s,
     }
     o = mss_href_in_form(v, k);
     mss_rw_edit(v, a, b, mss_rw_escape(v->rpool, o, strlen(o)));
-    mark_last(v, MSS_R_MS_LOC_HREF_FORM);
+    mss_v_mark_last(v, MSS_R_MS_LOC_HREF_FORM);
 }
 
 static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
@@ -1703,7 +1703,7 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         if (v->ps.nprop > 1
             && merge_adjacent(v, v->ps.props, v->ps.nprop,
                               MSS_R_MS_PROPSTAT_CONTENT, "")) {
-            mark_last(v, MSS_R_MS_PROPSTAT_CONTENT);
+            mss_v_mark_last(v, MSS_R_MS_PROPSTAT_CONTENT);
         }
     }
     if (v->ps.nstatus != 1) {
@@ -2448,7 +2448,7 @@ static void on_end(void *baton)
                                     : "empty DAV:error (RFC 4918 14.5: at "
                                       "least one condition element)");
             if (v->in_response && drop_element(v, f, MSS_R_MS_ERR_CONTENT)) {
-                mark_last(v, MSS_R_MS_ERR_CONTENT);
+                mss_v_mark_last(v, MSS_R_MS_ERR_CONTENT);
                 if (v->in_propstat) {
                     v->ps.removed++;
                 }
@@ -2460,7 +2460,7 @@ static void on_end(void *baton)
                             "mixed content)");
             if (v->in_response
                 && stray_text_fix(v, f, MSS_R_MS_ERR_CONTENT) > 0) {
-                mark_last(v, MSS_R_MS_ERR_CONTENT);
+                mss_v_mark_last(v, MSS_R_MS_ERR_CONTENT);
             }
         }
         break;
@@ -2504,7 +2504,7 @@ static void on_end(void *baton)
                             "DAV:lock-token-submitted names no locked resource "
                             "(RFC 4918 16: href+)");
             if (lock_token_href_fix(v, f)) {
-                mark_last(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF);
+                mss_v_mark_last(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF);
             }
         }
         if (v->rw != NULL && parent != NULL
@@ -2533,7 +2533,7 @@ static void on_end(void *baton)
                                          f->hrefs));
             if (f->hrefs == 0 && f->children == 0 && v->in_response
                 && drop_element(v, f, MSS_R_MS_LOC_CONTENT)) {
-                mark_last(v, MSS_R_MS_LOC_CONTENT);
+                mss_v_mark_last(v, MSS_R_MS_LOC_CONTENT);
             }
         }
         if (f->text) {
@@ -2544,7 +2544,7 @@ static void on_end(void *baton)
                 && (f->hrefs == 0 && f->children == 0
                         ? drop_element(v, f, MSS_R_MS_LOC_CONTENT)
                         : stray_text_fix(v, f, MSS_R_MS_LOC_CONTENT) > 0)) {
-                mark_last(v, MSS_R_MS_LOC_CONTENT);
+                mss_v_mark_last(v, MSS_R_MS_LOC_CONTENT);
             }
         }
         if (v->rw != NULL && v->in_response && parent != NULL) {
