@@ -1360,44 +1360,44 @@ static apr_status_t msstrict_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 /* ---- mod_status ------------------------------------------------------- */
 
 /* The counters on /server-status: a table, or "Key: value" lines for
- * ?auto (rules only once they fired). */
+ * ?auto (rules only once they fired).  Each is read atomically once. */
 static int msstrict_status_hook(request_rec *r, int flags)
 {
-    const msstrict_counters_t *cnt = msstrict_counters(r);
-    apr_uint64_t n[MSSTRICT_NRESULTS];
-    apr_uint64_t inspected, unenforced, violations, bytes_in, bytes_out;
+    msstrict_counters_t *cnt = msstrict_counters(r);
+    msstrict_counters_t c;
     apr_size_t i;
 
     if (cnt == NULL) {
         return OK;
     }
-    inspected = apr_atomic_read64((volatile apr_uint64_t *)&cnt->inspected);
-    unenforced = apr_atomic_read64((volatile apr_uint64_t *)&cnt->unenforced);
-    violations = apr_atomic_read64((volatile apr_uint64_t *)&cnt->violations);
-    bytes_in = apr_atomic_read64((volatile apr_uint64_t *)&cnt->bytes_in);
-    bytes_out = apr_atomic_read64((volatile apr_uint64_t *)&cnt->bytes_out);
+    c.inspected = apr_atomic_read64(&cnt->inspected);
+    c.unenforced = apr_atomic_read64(&cnt->unenforced);
+    c.violations = apr_atomic_read64(&cnt->violations);
+    c.bytes_in = apr_atomic_read64(&cnt->bytes_in);
+    c.bytes_out = apr_atomic_read64(&cnt->bytes_out);
     for (i = 0; i < MSSTRICT_NRESULTS; i++) {
-        n[i] = apr_atomic_read64((volatile apr_uint64_t *)&cnt->result[i]);
+        c.result[i] = apr_atomic_read64(&cnt->result[i]);
+    }
+    for (i = 0; i < MSS_RULE_COUNT; i++) {
+        c.rule[i] = apr_atomic_read64(&cnt->rule[i]);
     }
     if (flags & AP_STATUS_SHORT) {
-        ap_rprintf(r, "MSStrictInspected: %" APR_UINT64_T_FMT "\n", inspected);
+        ap_rprintf(r, "MSStrictInspected: %" APR_UINT64_T_FMT "\n",
+                   c.inspected);
         for (i = 0; i < MSSTRICT_NRESULTS; i++) {
             ap_rprintf(r, "%s: %" APR_UINT64_T_FMT "\n",
-                       msstrict_results[i].key, n[i]);
+                       msstrict_results[i].key, c.result[i]);
         }
         ap_rprintf(r,
                    "MSStrictUnenforced: %" APR_UINT64_T_FMT "\n"
                    "MSStrictViolationsFound: %" APR_UINT64_T_FMT "\n"
                    "MSStrictBytesIn: %" APR_UINT64_T_FMT "\n"
                    "MSStrictBytesOut: %" APR_UINT64_T_FMT "\n",
-                   unenforced, violations, bytes_in, bytes_out);
+                   c.unenforced, c.violations, c.bytes_in, c.bytes_out);
         for (i = 0; i < MSS_RULE_COUNT; i++) {
-            apr_uint64_t k =
-                apr_atomic_read64((volatile apr_uint64_t *)&cnt->rule[i]);
-
-            if (k > 0) {
+            if (c.rule[i] > 0) {
                 ap_rprintf(r, "MSStrictRule %s: %" APR_UINT64_T_FMT "\n",
-                           mss_rule_info((mss_rule_e)i)->id, k);
+                           mss_rule_info((mss_rule_e)i)->id, c.rule[i]);
             }
         }
         return OK;
@@ -1410,25 +1410,23 @@ static int msstrict_status_hook(request_rec *r, int flags)
                ", out: %" APR_UINT64_T_FMT "</dt>\n"
                "<dt>Reject could not be enforced (over "
                "DAVMSStrictMaxBuffer): %" APR_UINT64_T_FMT "</dt></dl>\n",
-               inspected, violations, bytes_in, bytes_out, unenforced);
+               c.inspected, c.violations, c.bytes_in, c.bytes_out,
+               c.unenforced);
     ap_rputs("<table border=\"0\"><tr><th>msstrict-result</th>"
              "<th>207s</th></tr>\n",
              r);
     for (i = 0; i < MSSTRICT_NRESULTS; i++) {
         ap_rprintf(r, "<tr><td>%s</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
-                   msstrict_results[i].note, n[i]);
+                   msstrict_results[i].note, c.result[i]);
     }
     ap_rputs("</table>\n<table border=\"0\"><tr><th>rule</th>"
              "<th>207s it fired in</th></tr>\n",
              r);
     for (i = 0; i < MSS_RULE_COUNT; i++) {
-        apr_uint64_t k =
-            apr_atomic_read64((volatile apr_uint64_t *)&cnt->rule[i]);
-
-        if (k > 0) {
+        if (c.rule[i] > 0) {
             ap_rprintf(r,
                        "<tr><td>%s</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
-                       mss_rule_info((mss_rule_e)i)->id, k);
+                       mss_rule_info((mss_rule_e)i)->id, c.rule[i]);
         }
     }
     ap_rputs("</table>\n", r);
