@@ -359,24 +359,24 @@ mss_scope_e mss_href_scope(const char *k, const char *r)
     size_t restl;
 
     /* self: equal, or the slash variant (rules.md A20) */
-    if (kl == rl && strncmp(k, r, kl) == 0) {
+    if (kl == rl && memcmp(k, r, kl) == 0) {
         return MSS_SCOPE_SELF;
     }
-    if (kl == rl + 1 && k[kl - 1] == '/' && strncmp(k, r, rl) == 0) {
+    if (kl == rl + 1 && k[kl - 1] == '/' && memcmp(k, r, rl) == 0) {
         return MSS_SCOPE_SELF;
     }
-    if (rl == kl + 1 && r[rl - 1] == '/' && strncmp(k, r, kl) == 0) {
+    if (rl == kl + 1 && r[rl - 1] == '/' && memcmp(k, r, kl) == 0) {
         return MSS_SCOPE_SELF;
     }
     /* prefix test against R with a final "/" */
     if (rl > 0 && r[rl - 1] == '/') {
-        if (kl <= rl || strncmp(k, r, rl) != 0) {
+        if (kl <= rl || memcmp(k, r, rl) != 0) {
             return MSS_SCOPE_OUTSIDE;
         }
         rest = k + rl;
     }
     else {
-        if (kl <= rl + 1 || strncmp(k, r, rl) != 0 || k[rl] != '/') {
+        if (kl <= rl + 1 || memcmp(k, r, rl) != 0 || k[rl] != '/') {
             return MSS_SCOPE_OUTSIDE;
         }
         rest = k + rl + 1;
@@ -491,9 +491,13 @@ void mss_href_path(const char *href, size_t len, const char **path,
             p++;
         }
     }
-    e = p;
-    while (e < href + len && *e != '?' && *e != '#') {
-        e++;
+    e = href + len;
+    {
+        /* the path ends at the first '?' or '#' */
+        const char *q = memchr(p, '?', (size_t)(e - p));
+        const char *h = memchr(p, '#', (size_t)((q != NULL ? q : e) - p));
+
+        e = h != NULL ? h : q != NULL ? q : e;
     }
     *path = p;
     *plen = (size_t)(e - p);

@@ -234,6 +234,10 @@ struct mss_validator_t {
         const char *local;
         apr_uint64_t digest;
     } names[64]; /* digests of recent property names, by pointer */
+    struct {
+        const char *local;
+        unsigned char id;
+    } dav_names[16]; /* classify(): DAV: local names seen, by pointer */
     frame_t *stack;
     apr_size_t depth_now;
     int root_ok;            /* the root is {DAV:}multistatus */

@@ -355,10 +355,27 @@ static elem_e classify(mss_validator_t *v, const char *uri, const char *local,
     const name_map_t *m;
 
     if (is_dav(v, uri)) {
-        for (m = dav_names; m->local != NULL; m++) {
-            if (m->local[0] == local[0] && strcmp(m->local, local) == 0) {
-                return m->id;
+        /* libxml2 interns local names in the parser's dictionary, which
+         * lives as long as the validator: a name seen before is found by
+         * its pointer */
+        apr_size_t slot = ((apr_uintptr_t)local >> 3) & 15;
+        elem_e id = E_DAV_OTHER;
+
+        if (v->dav_names[slot].local == local) {
+            id = (elem_e)v->dav_names[slot].id;
+        }
+        else {
+            for (m = dav_names; m->local != NULL; m++) {
+                if (m->local[0] == local[0] && strcmp(m->local, local) == 0) {
+                    id = m->id;
+                    break;
+                }
             }
+            v->dav_names[slot].local = local;
+            v->dav_names[slot].id = (unsigned char)id;
+        }
+        if (id != E_DAV_OTHER) {
+            return id;
         }
         return conditions && in_list(dav_conditions, local) ? E_CONDITION
                                                             : E_DAV_OTHER;
