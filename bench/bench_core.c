@@ -198,7 +198,7 @@ static double validate(const sbuf_t *b, apr_pool_t *parent,
     apr_pool_t *p;
     mss_options_t o;
     mss_request_t req;
-    mss_validator_t *v;
+    mss_validator_t *v = NULL;
     mss_result_t res;
     size_t off;
     double t0 = now();

@@ -304,7 +304,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         {NULL, 0, NULL, 0}};
     mss_options_t opts;
     mss_request_t req;
-    mss_validator_t *v;
+    mss_validator_t *v = NULL;
     mss_result_t res;
     cli_t cli;
     const char *file = "-";
