@@ -119,6 +119,45 @@ int mss_map_prefix(const mss_validator_t *v, const char *key)
     return -1;
 }
 
+/* MS-HREF-SAME-FORM (rules.md 2.4, N1).  A stream cannot wait for the dominant form:
+ * the first href has gone out, so its form is the target.  An absolute
+ * URI of the effective request origin becomes its path (and query); an
+ * absolute path gets that origin in front.  Both need a known origin. */
+const char *mss_href_same_form(mss_validator_t *v, const char *s, apr_size_t n,
+                               mss_href_form_e form)
+{
+    if (v->origin.scheme == NULL || v->first_form == 0
+        || v->first_form == (int)form) {
+        return NULL;
+    }
+    if (form == MSS_HREF_PATH_ABSOLUTE) {
+        return mss_href_in_form(v, apr_pstrmemdup(v->rpool, s, n));
+    }
+    if (form == MSS_HREF_ABSOLUTE) {
+        int same = 0;
+        const char *c = memchr(s, ':', n);
+        const char *rest;
+        apr_size_t restl;
+
+        if (c == NULL || mss_href_key(v->rpool, s, n, &v->origin, &same) == NULL
+            || !same) {
+            return NULL; /* another origin: no path names it */
+        }
+        rest = c + 3; /* "scheme://" (mss_href_key checked it) */
+        restl = n - (apr_size_t)(rest - s);
+        rest += strcspn(rest, "/?#") < restl ? strcspn(rest, "/?#") : restl;
+        restl = n - (apr_size_t)(rest - s);
+        if (restl > 0 && rest[0] == '#') {
+            return NULL; /* a bare fragment: MS-HREF-FRAGMENT's case */
+        }
+        return restl > 0 && rest[0] == '/'
+                   ? apr_pstrmemdup(v->rpool, rest, restl)
+                   : apr_pstrcat(v->rpool, "/",
+                                 apr_pstrmemdup(v->rpool, rest, restl), NULL);
+    }
+    return NULL;
+}
+
 int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                     int in_location, unsigned long line, unsigned long col)
 {
@@ -259,18 +298,28 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
         if (v->first_form == 0) {
             v->first_form = (int)form;
         }
-        else if (v->first_form != (int)form && !v->same_form_done) {
-            v->same_form_done = 1;
-            mss_v_violation(
-                v, MSS_R_MS_HREF_SAME_FORM, line, col,
-                apr_psprintf(v->rpool,
-                             "%s \"%s\" is an %s, earlier hrefs are %ss "
-                             "(RFC 4918 8.3: one format per multistatus)",
-                             what, mss_v_esc(v, s, n),
-                             form == MSS_HREF_ABSOLUTE ? "absolute URI"
-                                                       : "absolute path",
-                             form == MSS_HREF_ABSOLUTE ? "absolute path"
-                                                       : "absolute URI"));
+        else if (v->first_form != (int)form
+                 && (!v->same_form_done || !v->same_form_left)) {
+            /* Rewrite converts what it can (mss_href_fix; loc_href_fix):
+             * reported once, and once more for the first href that stays
+             * in the other form */
+            int fixable = mss_rw_on(v, MSS_R_MS_HREF_SAME_FORM)
+                          && mss_href_same_form(v, s, n, form) != NULL;
+
+            if (!(fixable && v->same_form_done)) {
+                v->same_form_done = 1;
+                v->same_form_left = !fixable;
+                mss_v_violation(
+                    v, MSS_R_MS_HREF_SAME_FORM, line, col,
+                    apr_psprintf(v->rpool,
+                                 "%s \"%s\" is an %s, earlier hrefs are %ss "
+                                 "(RFC 4918 8.3: one format per multistatus)",
+                                 what, mss_v_esc(v, s, n),
+                                 form == MSS_HREF_ABSOLUTE ? "absolute URI"
+                                                           : "absolute path",
+                                 form == MSS_HREF_ABSOLUTE ? "absolute path"
+                                                           : "absolute URI"));
+            }
         }
     }
     /* MS-HREF-PROXY-MAP: rules.md 2.4, a back-end prefix behind a proxy */
@@ -382,7 +431,8 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
     mss_href_form_e form;
 
     if (len > 0 && raw[0] == '/' && (len == 1 || raw[1] != '/')
-        && v->proxy_map == NULL) {
+        && v->proxy_map == NULL
+        && !(v->first_form == MSS_HREF_ABSOLUTE && v->origin.scheme != NULL)) {
         /* the common case: an absolute path of plain characters, no
          * escape, no dot segment, no '#', no whitespace around: none of
          * the fixes below changes it */
@@ -438,6 +488,15 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
             rl = strlen(r);
             form = mss_href_form(r, rl);
             mss_v_mark(v, MSS_R_MS_HREF_SIMPLE_REF, line, col, "fixed");
+            if (v->first_form == 0
+                && (form == MSS_HREF_PATH_ABSOLUTE
+                    || (form == MSS_HREF_ABSOLUTE && strchr(r, ':') != NULL
+                        && (strncasecmp(r, "http:", 5) == 0
+                            || strncasecmp(r, "https:", 6) == 0)))) {
+                /* the first href that goes out sets the form the others
+                 * are written in (MS-HREF-SAME-FORM) */
+                v->first_form = (int)form;
+            }
             if (!frag_ok && strchr(r, '#') == NULL) {
                 /* "#x" resolved to the Request-URI: the fragment is gone */
                 did_frag = 1;
@@ -483,6 +542,21 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
             mss_v_mark(v, MSS_R_MS_HREF_DOT_SEGMENTS, line, col, "fixed");
         }
     }
+    /* MS-HREF-SAME-FORM (N1): an absolute URI of this origin becomes its
+     * path before the proxy map looks at it; an absolute path gets the
+     * origin after (below) */
+    if (form == MSS_HREF_ABSOLUTE && mss_rw_on(v, MSS_R_MS_HREF_SAME_FORM)
+        && (strncasecmp(r, "http:", 5) == 0
+            || strncasecmp(r, "https:", 6) == 0)) {
+        const char *c = mss_href_same_form(v, r, rl, form);
+
+        if (c != NULL) {
+            r = (char *)c;
+            rl = strlen(r);
+            form = mss_href_form(r, rl);
+            mss_v_mark(v, MSS_R_MS_HREF_SAME_FORM, line, col, "fixed");
+        }
+    }
     /* MS-HREF-PROXY-MAP (N1 with a map): the front-end prefix */
     if (form == MSS_HREF_PATH_ABSOLUTE && v->proxy_map != NULL
         && mss_rw_on(v, MSS_R_MS_HREF_PROXY_MAP)) {
@@ -495,6 +569,18 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
             r = apr_pstrcat(v->rpool, to, r + strlen(from), NULL);
             rl = strlen(r);
             mss_v_mark(v, MSS_R_MS_HREF_PROXY_MAP, line, col, "fixed");
+        }
+    }
+    /* MS-HREF-SAME-FORM (N1): an absolute path in the form of the first
+     * href, an absolute URI */
+    if (form == MSS_HREF_PATH_ABSOLUTE
+        && mss_rw_on(v, MSS_R_MS_HREF_SAME_FORM)) {
+        const char *c = mss_href_same_form(v, r, rl, form);
+
+        if (c != NULL) {
+            r = (char *)c;
+            rl = strlen(r);
+            mss_v_mark(v, MSS_R_MS_HREF_SAME_FORM, line, col, "fixed");
         }
     }
     if (did_enc || trimmed) {

@@ -258,7 +258,8 @@ struct mss_validator_t {
     /* whole-body facts for the href and method rules */
     mss_hset_t *href_set; /* digests of response href keys */
     int first_form;       /* MSS_HREF_ABSOLUTE or _PATH_ABSOLUTE, or 0 */
-    int same_form_done;
+    int same_form_done;   /* MS-HREF-SAME-FORM reported */
+    int same_form_left;   /* ... for an href Rewrite cannot convert */
     unsigned long self_responses; /* responses naming the Request-URI */
     unsigned long entries_fail;   /* failing entries (non-2xx) */
     unsigned long entries_unknown;
@@ -439,6 +440,11 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
 /* mss_check_href.c, Rewrite: an absolute path of this origin in the form
  * of the earlier hrefs (absolute URI when they were absolute) */
 const char *mss_href_in_form(mss_validator_t *v, const char *path);
+/* mss_check_href.c, MS-HREF-SAME-FORM: @p s (@p form: an absolute path or
+ * an http(s) absolute URI) in the form of the first href, or NULL when it
+ * is in it already or cannot be written so (another origin; no origin) */
+const char *mss_href_same_form(mss_validator_t *v, const char *s, apr_size_t n,
+                               mss_href_form_e form);
 
 /* mss_check_method.c */
 void mss_method_create(mss_validator_t *v);

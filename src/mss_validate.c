@@ -1592,6 +1592,19 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
                                          mss_v_esc(v, s, len)));
             loc_href_fix(v, f, s, len);
         }
+        /* MS-HREF-SAME-FORM (N1) for a location href */
+        else if (!v->text_over && v->in_response
+                 && mss_rw_on(v, MSS_R_MS_HREF_SAME_FORM)) {
+            const char *c = mss_href_same_form(v, s, len, form);
+            apr_off_t a;
+            apr_off_t b;
+
+            if (c != NULL && text_range(v, f, &a, &b)) {
+                mss_rw_edit(v, a, b, mss_rw_escape(v->rpool, c, strlen(c)));
+                mss_v_mark(v, MSS_R_MS_HREF_SAME_FORM, f->line, f->col,
+                           "fixed");
+            }
+        }
     }
 }
 
