@@ -311,6 +311,35 @@ static const char *scope_name(mss_scope_e s)
     return "?";
 }
 
+/* MS-HREF-UNIQUE merges: an href digest mixed with a status code */
+static apr_uint64_t sf_key(apr_uint64_t d, int code)
+{
+    apr_uint64_t k =
+        d ^ ((apr_uint64_t)(code + 1) * APR_UINT64_C(0x9e3779b97f4a7c15));
+
+    return k != 0 ? k : 1;
+}
+
+int mss_method_sf_merge(mss_validator_t *v, int code)
+{
+    apr_uint64_t k;
+
+    if (!mss_rw_on(v, MSS_R_MS_HREF_UNIQUE) || v->digests->nelts != 1) {
+        return 0;
+    }
+    k = sf_key(APR_ARRAY_IDX(v->digests, 0, apr_uint64_t), code);
+    if (v->sf_set != NULL && mss_hset_has(v->sf_set, k)) {
+        return 1;
+    }
+    if (v->sf_set == NULL) {
+        v->sf_set = mss_hset_make(v->pool);
+    }
+    if (v->sf_set != NULL) {
+        mss_hset_add(v->sf_set, k); /* out of memory: it stays unmerged */
+    }
+    return 0;
+}
+
 /* The per-href rules: origin, uniqueness, scope. */
 static void href_rules(mss_validator_t *v, const href_t *h,
                        apr_array_header_t *digests, int *self_here,
@@ -363,6 +392,11 @@ static void href_rules(mss_validator_t *v, const href_t *h,
      * aliases (INFO) */
     d = key_digest(key);
     if (mss_hset_has(v->href_set, d)) {
+        if (v->resp.sf_plain && v->sf_set != NULL
+            && mss_hset_has(v->sf_set, sf_key(d, v->resp.code))) {
+            ((href_t *)h)->dup_same = 1;
+            v->resp.ndup_same++;
+        }
         mss_v_violation(v, MSS_R_MS_HREF_UNIQUE, h->line, h->col,
                         apr_psprintf(v->rpool,
                                      "href \"%s\" already appeared in an "
@@ -634,6 +668,13 @@ void mss_method_response(mss_validator_t *v)
         v->entries_unknown++;
     }
 
+    /* MS-HREF-UNIQUE (N1 merge): a response of href(s) and one status
+     * only can lose what an earlier status-form response listed with the
+     * same status */
+    r->sf_plain = status_form && r->code >= 0 && r->nstatus == 1 && !r->stray
+                  && r->children == r->nhref + 1
+                  && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE);
+    r->ndup_same = 0;
     /* the digests of this response's hrefs join the set after all of them
      * are checked (a repeat within one response is not a duplicate) */
     digests->nelts = 0;
@@ -654,6 +695,20 @@ void mss_method_response(mss_validator_t *v)
     }
     for (i = 0; i < digests->nelts; i++) {
         mss_hset_add(v->href_set, APR_ARRAY_IDX(digests, i, apr_uint64_t));
+    }
+    if (r->ndup_same > 0 && r->drop == 0) {
+        if (r->nhref == 1) {
+            /* an identical status-form duplicate: the first stays */
+            r->drop = MSS_R_MS_HREF_UNIQUE;
+        }
+        else if (r->ndup_same < r->nhref_nonempty) {
+            /* the repeated hrefs go; the others keep the response */
+            for (i = 0; i < r->hrefs->nelts; i++) {
+                href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
+
+                h->remove = h->dup_same && h->ea >= 0;
+            }
+        }
     }
     if (self_here) {
         v->self_responses++;
@@ -748,6 +803,22 @@ void mss_method_response(mss_validator_t *v)
                             "RFC 2518 shape: propstat with "
                             "DAV:lockdiscovery; RFC 4918 9.10.9 uses status "
                             "form");
+        }
+    }
+    /* Rewrite: a status-form response that goes out is what a later
+     * duplicate can be merged into (MS-HREF-UNIQUE) */
+    if (status_form && r->code >= 0 && r->drop == 0
+        && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE)) {
+        if (v->sf_set == NULL) {
+            v->sf_set = mss_hset_make(v->pool);
+        }
+        for (i = 0; v->sf_set != NULL && i < digests->nelts; i++) {
+            if (mss_hset_add(
+                    v->sf_set,
+                    sf_key(APR_ARRAY_IDX(digests, i, apr_uint64_t), r->code))
+                < 0) {
+                break; /* out of memory: later duplicates stay, logged */
+            }
         }
     }
 }

@@ -58,7 +58,12 @@ typedef struct {
     int plain;    /* an absolute path that is its own canonical key */
     apr_off_t ca; /* Rewrite: its content, [ca, cb) of the body */
     apr_off_t cb;
+    apr_off_t ea; /* Rewrite: the element, [ea, eb) (-1: unknown) */
+    apr_off_t eb;
     const char *fix; /* Rewrite: the corrected value, or NULL */
+    int dup_same;    /* an earlier status-form response listed it with the
+                      * same status (MS-HREF-UNIQUE) */
+    int remove;      /* Rewrite: the element goes (MS-HREF-UNIQUE) */
 } href_t;
 
 /* Rewrite, MS-ERR-PLACEMENT (a): the condition elements directly inside
@@ -128,9 +133,14 @@ typedef struct {
     unsigned int location_hrefs;
     unsigned long dup_line[4]; /* first repeat of status/error/desc/loc */
     unsigned long dup_col[4];
-    int code;              /* response-level status code, -1 unknown */
-    int error_conditions;  /* conditions in response-level DAV:error */
-    const char *cond_name; /* first condition with a "Use with" status */
+    int code;               /* response-level status code, -1 unknown */
+    unsigned int children;  /* its child elements */
+    int stray;              /* text directly inside it */
+    int sf_plain;           /* Rewrite: status form, href(s) and one
+                            * status only (MS-HREF-UNIQUE may merge it) */
+    unsigned int ndup_same; /* hrefs with dup_same */
+    int error_conditions;   /* conditions in response-level DAV:error */
+    const char *cond_name;  /* first condition with a "Use with" status */
     int cond_code;
     int matches_within_limits;
     int add_matches; /* Rewrite: MS-TRUNCATION-507's condition to insert */
@@ -257,6 +267,8 @@ struct mss_validator_t {
 
     /* whole-body facts for the href and method rules */
     mss_hset_t *href_set; /* digests of response href keys */
+    mss_hset_t *sf_set;   /* Rewrite: ... of status-form responses that
+                           * went out, mixed with their status */
     int first_form;       /* MSS_HREF_ABSOLUTE or _PATH_ABSOLUTE, or 0 */
     int same_form_done;   /* MS-HREF-SAME-FORM reported */
     int same_form_left;   /* ... for an href Rewrite cannot convert */
@@ -450,6 +462,11 @@ const char *mss_href_same_form(mss_validator_t *v, const char *s, apr_size_t n,
 void mss_method_create(mss_validator_t *v);
 void mss_method_propstat(mss_validator_t *v);
 void mss_method_response(mss_validator_t *v);
+/* Rewrite, MS-HREF-UNIQUE: the response that ends, one href, becomes a
+ * status-form response with @p code (MS-PROPSTAT-METHOD): 1 when an
+ * earlier status-form response listed its href with that status (it can
+ * go); else it is remembered as such a response, 0 */
+int mss_method_sf_merge(mss_validator_t *v, int code);
 void mss_method_document(mss_validator_t *v);
 void mss_method_note_href(mss_validator_t *v, const char *href);
 

@@ -1557,10 +1557,13 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
             h->checked = !v->text_over;
             h->plain = plain;
             h->fix = NULL;
-            h->ca = h->cb = -1;
+            h->ca = h->cb = h->ea = h->eb = -1;
+            h->dup_same = h->remove = 0;
             if (v->rw != NULL && !v->text_over
                 && text_range(v, f, &h->ca, &h->cb)) {
                 h->fix = mss_href_fix(v, v->text, v->text_len, f->line, f->col);
+                h->ea = mss_rw_lt(v, f->tag);
+                h->eb = mss_xml_offset(v->xml);
             }
             v->resp.nhref++;
             if (len > 0 || v->text_over) {
@@ -1814,7 +1817,7 @@ static int reported(const mss_validator_t *v, mss_rule_e rule)
  * CM-NO-424 or CM-NO-201-204 would then remove (those are judged on
  * status-form responses).  The first propstat becomes the status, with
  * the response's qualifier @p q; the others go. */
-static void propstat_method_fix(mss_validator_t *v, const char *q)
+static int propstat_method_fix(mss_validator_t *v, const char *q)
 {
     response_t *r = &v->resp;
     const char *reason;
@@ -1832,14 +1835,14 @@ static void propstat_method_fix(mss_validator_t *v, const char *q)
         || r->nhref != 1 || r->npropstat == 0 || r->ps_plain != r->npropstat
         || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat || c < 100
         || c > 599 || (dcm && (c == 424 || (c >= 200 && c < 300)))) {
-        return;
+        return 0;
     }
     for (i = 0; i < r->ps_ranges->nelts; i += 2) {
         apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
         apr_off_t b = APR_ARRAY_IDX(r->ps_ranges, i + 1, apr_off_t);
 
         if (a < 0 || b <= a || mss_rw_bytes(v, a, b) == NULL) {
-            return;
+            return 0;
         }
     }
     reason = mss_status_reason(c);
@@ -1862,6 +1865,24 @@ static void propstat_method_fix(mss_validator_t *v, const char *q)
     if (mss_rw_on(v, MSS_R_LOCK_LEGACY_PROPSTAT)) {
         mss_v_mark(v, MSS_R_LOCK_LEGACY_PROPSTAT, 0, 0, "fixed");
     }
+    return c;
+}
+
+/* Rewrite: remove the whole response that ends at @p end (its start tag
+ * at @p lt), and the whitespace before it when only whitespace separates
+ * it from what went out before; its findings of @p rule are "dropped" */
+static void drop_response(mss_validator_t *v, apr_off_t lt, apr_off_t end,
+                          mss_rule_e rule)
+{
+    apr_off_t from = mss_rw_ws_back(v, lt, 0);
+
+    if (mss_rw_bytes(v, from - 1, from) != NULL) {
+        from = lt; /* something else precedes: keep the whitespace */
+    }
+    mss_rw_edit(v, from, end, "");
+    v->resp.drop = rule;
+    v->resp.dropping = 1;
+    v->dropped++;
 }
 
 /* Rewrite, the opt-in fixes at a response's end (DAVMSStrictRule ID fix,
@@ -1914,6 +1935,7 @@ static void response_edits(mss_validator_t *v)
     response_t *r = &v->resp;
     apr_off_t end = mss_xml_offset(v->xml);
     apr_off_t lt = mss_rw_lt(v, r->tag);
+    int code;
     int i;
 
     /* too much held to commit: fail open before its fixes are reported */
@@ -1921,17 +1943,16 @@ static void response_edits(mss_validator_t *v)
         return;
     }
     if (r->drop != 0) {
-        apr_off_t from = mss_rw_ws_back(v, lt, 0);
-
-        if (mss_rw_bytes(v, from - 1, from) != NULL) {
-            from = lt; /* something else precedes: keep the whitespace */
-        }
-        mss_rw_edit(v, from, end, "");
-        r->dropping = 1;
-        v->dropped++;
+        drop_response(v, lt, end, r->drop);
         return;
     }
-    propstat_method_fix(v, mss_rw_qual(v, lt));
+    code = propstat_method_fix(v, mss_rw_qual(v, lt));
+    if (code > 0 && r->children == r->nhref + r->npropstat && !r->stray
+        && mss_method_sf_merge(v, code) && reported(v, MSS_R_MS_HREF_UNIQUE)) {
+        /* now an identical status-form duplicate (MS-HREF-UNIQUE) */
+        drop_response(v, lt, end, MSS_R_MS_HREF_UNIQUE);
+        return;
+    }
     opt_in_fixes(v, lt, end);
     /* MS-RESPONSE-SINGLETONS: repeated error and responsedescription */
     if (r->nerror > 1
@@ -1965,7 +1986,13 @@ static void response_edits(mss_validator_t *v)
     for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
         const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
 
-        if (h->fix != NULL && h->ca >= 0) {
+        if (h->remove && h->ea >= 0) {
+            /* MS-HREF-UNIQUE: an href an earlier response listed with the
+             * same status goes from a response that keeps another */
+            mss_rw_edit(v, mss_rw_ws_back(v, h->ea, lt), h->eb, "");
+            mss_v_mark(v, MSS_R_MS_HREF_UNIQUE, h->line, h->col, "fixed");
+        }
+        else if (h->fix != NULL && h->ca >= 0) {
             mss_rw_edit(v, h->ca, h->cb,
                         mss_rw_escape(v->rpool, h->fix, strlen(h->fix)));
         }
@@ -2443,6 +2470,8 @@ static void on_end(void *baton)
             propstat_end(v, f);
         }
         else if (f->ctx == C_RESPONSE) {
+            v->resp.children = f->children;
+            v->resp.stray = f->text;
             response_end(v);
         }
         else if (v->rw != NULL && v->in_propstat && parent != NULL
