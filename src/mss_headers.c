@@ -158,6 +158,41 @@ int mss_list_has(const char *value, const char *tok, int with_arg)
     return 0;
 }
 
+char *mss_cc_no_cache(apr_pool_t *p, const char *value)
+{
+    static const char *const drop[] = {"public", "max-age", "s-maxage",
+                                       "immutable"};
+    const char *s = value;
+    const char *es;
+    const char *ee;
+    char *out = NULL;
+    int has_no_cache = 0;
+
+    while (s != NULL && (s = next_elem(s, &es, &ee)) != NULL) {
+        size_t n = 0;
+        size_t i;
+        int gone = 0;
+
+        while (es + n < ee && es[n] != '=' && !ows(es[n])) {
+            n++; /* the directive's name */
+        }
+        for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
+            gone |= n == strlen(drop[i]) && strncasecmp(es, drop[i], n) == 0;
+        }
+        if (gone) {
+            continue;
+        }
+        has_no_cache |= n == 8 && strncasecmp(es, "no-cache", 8) == 0;
+        out = apr_pstrcat(p, out != NULL ? out : "", out != NULL ? ", " : "",
+                          apr_pstrmemdup(p, es, (apr_size_t)(ee - es)), NULL);
+    }
+    if (!has_no_cache) {
+        out = apr_pstrcat(p, out != NULL ? out : "", out != NULL ? ", " : "",
+                          "no-cache", NULL);
+    }
+    return out;
+}
+
 long mss_cc_delta(const char *value, const char *tok)
 {
     const char *s = value;

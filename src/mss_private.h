@@ -129,6 +129,9 @@ int mss_list_has(const char *value, const char *tok, int with_arg);
 /** Numeric argument of directive @p tok in a Cache-Control value, or -1
  *  when absent, -2 when present without a valid delta-seconds. */
 long mss_cc_delta(const char *value, const char *tok);
+/* PF-NO-CACHE's fix: the Cache-Control list @p value (NULL: none) without
+ * public, max-age, s-maxage and immutable, with no-cache */
+char *mss_cc_no_cache(apr_pool_t *p, const char *value);
 
 /** Parse an IMF-fixdate (RFC 9110 5.6.7).  Returns 0 on failure. */
 apr_time_t mss_http_date(const char *s);

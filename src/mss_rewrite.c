@@ -136,6 +136,7 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_HDR_CT_APPXML:
     case MSS_R_HDR_CHARSET:
     case MSS_R_HDR_DELTAV_NOCACHE:
+    case MSS_R_PF_NO_CACHE:
     case MSS_R_XML_NO_DTD:
     case MSS_R_MS_HREF_REQUIRED:
     case MSS_R_MS_HREF_SIMPLE_REF:
@@ -481,6 +482,19 @@ void mss_rw_headers(mss_validator_t *v)
                        cc != NULL && *cc != '\0'
                            ? apr_pstrcat(v->pool, cc, ", no-cache", NULL)
                            : "no-cache");
+        }
+        /* PF-NO-CACHE (N1 opt-in): RFC 4918 9.1, the directives that made
+         * the PROPFIND result cacheable go, and Expires with them */
+        if (held_find(v, MSS_R_PF_NO_CACHE) != NULL
+            && mss_rw_on(v, MSS_R_PF_NO_CACHE)) {
+            held_mark(v, MSS_R_PF_NO_CACHE);
+            set_header(v, "Cache-Control",
+                       mss_cc_no_cache(v->pool,
+                                       apr_table_getm(v->pool, v->resp_headers,
+                                                      "Cache-Control")));
+            if (apr_table_get(v->resp_headers, "Expires") != NULL) {
+                set_header(v, "Expires", NULL);
+            }
         }
     }
     /* RW-HEADERS: RFC 9110 8.6, 8.8.3.  What later responses need is not
