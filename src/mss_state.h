@@ -256,6 +256,17 @@ struct mss_validator_t {
     apr_off_t root_content; /* Rewrite: where its content begins; 0 before */
     unsigned int root_desc;
     unsigned int root_tokens;
+    /* Rewrite, MS-MULTISTATUS-CHILDREN: the root's text and its
+     * responsedescriptions */
+    apr_off_t root_gap; /* where the bytes since its last child begin */
+    int root_text_cut;  /* text runs removed */
+    int root_text_kept; /* ... one could not be */
+    unsigned long root_desc_line; /* the second description (its report */
+    unsigned long root_desc_col;  /* waits for the merge) */
+    int root_desc_late;           /* ... held for the root's end */
+    apr_array_header_t *root_run; /* adjacent descriptions, 4 offsets each */
+    unsigned int root_runs;       /* runs of adjacent descriptions */
+    int root_merged;              /* a run was merged */
     int in_response;
     int in_propstat;
     response_t resp;

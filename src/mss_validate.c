@@ -470,6 +470,20 @@ static mss_severity_e sev_of(mss_rule_e rule)
     return mss_rule_info(rule)->severity;
 }
 
+/* A document-level violation whose fix was applied (Rewrite). */
+static void doc_fixed(mss_validator_t *v, mss_rule_e rule, unsigned long line,
+                      unsigned long col, const char *msg)
+{
+    if (!rule_enabled(v, rule)) {
+        return;
+    }
+    if (mss_rw_hold_doc(v, rule, sev_of(rule), line, col, msg)) {
+        v->dtail->action = "fixed";
+        return;
+    }
+    mss_v_emit(v, rule, sev_of(rule), 0, NULL, 0, line, col, msg, "fixed");
+}
+
 void mss_v_queue(apr_pool_t *p, pending_t **head, pending_t **tail,
                  mss_rule_e rule, mss_severity_e sev, unsigned long line,
                  unsigned long col, const char *msg)
@@ -952,6 +966,13 @@ static int needs_text(const frame_t *f)
     }
 }
 
+#define ROOT_DESCS                                                             \
+    "more than one responsedescription in multistatus (RFC "                   \
+    "4918 14.16)"
+
+static void root_child_start(mss_validator_t *v, const frame_t *root,
+                             const frame_t *f);
+
 static void on_start(void *baton, const char *uri, const char *local,
                      int nattrs)
 {
@@ -1180,6 +1201,10 @@ static void on_start(void *baton, const char *uri, const char *local,
     f->col = col;
     f->wants = (unsigned char)needs_text(f);
     v->want_text = f->wants;
+    if (v->rw != NULL && parent != NULL && v->depth_now == 2
+        && parent->ctx == C_MULTISTATUS) {
+        root_child_start(v, parent, f);
+    }
 
     switch ((ctx_e)f->ctx) {
     case C_RESPONSE:
@@ -1197,6 +1222,7 @@ static void on_start(void *baton, const char *uri, const char *local,
 
             v->root_qual = q != NULL ? apr_pstrdup(v->pool, q) : NULL;
             v->root_content = b != NULL && b[0] == '>' ? f->tag + 1 : 0;
+            v->root_gap = v->root_content;
             if (b != NULL && b[0] == '>') {
                 mss_rw_commit(v, f->tag + 1);
             }
@@ -1283,11 +1309,19 @@ static void on_start(void *baton, const char *uri, const char *local,
             break;
         }
         if (parent->ctx == C_MULTISTATUS && f->role == T_DESC) {
-            /* MS-MULTISTATUS-CHILDREN (a): RFC 4918 14.16 */
+            /* MS-MULTISTATUS-CHILDREN (a): RFC 4918 14.16; Rewrite merges
+             * adjacent ones, and reports at the root's end whether that
+             * left one */
             if (++v->root_desc == 2) {
-                mss_v_violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, line, col,
-                                "more than one responsedescription in "
-                                "multistatus (RFC 4918 14.16)");
+                if (mss_rw_on(v, MSS_R_MS_MULTISTATUS_CHILDREN)) {
+                    v->root_desc_late = 1;
+                    v->root_desc_line = line;
+                    v->root_desc_col = col;
+                }
+                else {
+                    mss_v_violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, line, col,
+                                    ROOT_DESCS);
+                }
             }
         }
         else if (parent->ctx == C_MULTISTATUS && f->role == T_TOKEN) {
@@ -2329,20 +2363,34 @@ static int drop_element(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
  * stays, and so does everything inside a child (property values).  A text
  * run keeps its trailing whitespace (the indentation of what follows); a
  * CDATA section that is not whitespace goes.  1 when an edit was made. */
+static int strip_text(mss_validator_t *v, apr_off_t a, apr_off_t b);
+
 static int stray_text_fix(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
 {
     apr_off_t a = f->tag + 1;
     apr_off_t b = mss_rw_lt(v, mss_xml_offset(v->xml) - 1);
     const char *t = mss_rw_bytes(v, f->tag, f->tag + 1);
+
+    if (!mss_rw_on(v, rule) || t == NULL || t[0] != '>' || b < a) {
+        return 0;
+    }
+    return strip_text(v, a, b) > 0;
+}
+
+/* Rewrite: remove the text that is not whitespace, and CDATA sections that
+ * are not, at the top level of the held bytes [a, b): each run up to its
+ * last non-whitespace byte.  The number of removals, or -1 when the bytes
+ * are not held. */
+static int strip_text(mss_validator_t *v, apr_off_t a, apr_off_t b)
+{
     const char *s;
     apr_size_t n;
     apr_size_t i = 0;
     int depth = 0;
     int edits = 0;
 
-    if (!mss_rw_on(v, rule) || t == NULL || t[0] != '>' || b < a
-        || (s = mss_rw_bytes(v, a, b)) == NULL) {
-        return 0;
+    if (b < a || (s = mss_rw_bytes(v, a, b)) == NULL) {
+        return -1;
     }
     n = (apr_size_t)(b - a);
     while (i < n) {
@@ -2382,6 +2430,108 @@ static int stray_text_fix(mss_validator_t *v, const frame_t *f, mss_rule_e rule)
     return edits;
 }
 
+/* ---- Rewrite, MS-MULTISTATUS-CHILDREN: the root's own content ------ */
+
+/* (c): the text between the root's children since the last one, up to
+ * @p b, goes */
+static void root_text_strip(mss_validator_t *v, apr_off_t b)
+{
+    int n = v->root_gap > 0 && b >= v->root_gap ? strip_text(v, v->root_gap, b)
+                                                : -1;
+
+    if (n < 0) {
+        v->root_text_kept = 1;
+    }
+    else {
+        v->root_text_cut += n;
+    }
+}
+
+/* (a): a run of adjacent descriptions ends: merged into the first, their
+ * texts joined by one space */
+static void root_run_end(mss_validator_t *v)
+{
+    apr_array_header_t *run = v->root_run;
+
+    if (run != NULL && run->nelts >= 8
+        && merge_adjacent(v, run, (unsigned int)run->nelts / 4,
+                          MSS_R_MS_MULTISTATUS_CHILDREN, " ")) {
+        v->root_merged = 1;
+    }
+    if (run != NULL) {
+        run->nelts = 0;
+    }
+}
+
+static void root_child_start(mss_validator_t *v, const frame_t *root,
+                             const frame_t *f)
+{
+    if (!mss_rw_on(v, MSS_R_MS_MULTISTATUS_CHILDREN)) {
+        return;
+    }
+    if (root->text) {
+        root_text_strip(v, mss_rw_lt(v, f->tag));
+    }
+    if (f->ctx != C_TEXT || f->role != T_DESC) {
+        root_run_end(v);
+    }
+    else if (v->root_run == NULL || v->root_run->nelts == 0) {
+        v->root_runs++;
+    }
+}
+
+/* A description of the root ends at @p end: 1 when it joins the run (and
+ * stays held) */
+static int root_desc_end(mss_validator_t *v, const frame_t *f, apr_off_t end)
+{
+    apr_off_t lt = mss_rw_lt(v, f->tag);
+    apr_off_t elt = mss_rw_lt(v, end - 1);
+
+    if (!mss_rw_on(v, MSS_R_MS_MULTISTATUS_CHILDREN)) {
+        return 0;
+    }
+    if (f->children > 0 || lt < 0 || elt < 0) {
+        /* markup inside (MS-PCDATA-ONLY's), or not held: it ends the run
+         * and starts none */
+        root_run_end(v);
+        v->root_runs++;
+        return 0;
+    }
+    if (v->root_run == NULL) {
+        v->root_run = apr_array_make(v->pool, 8, sizeof(apr_off_t));
+    }
+    *MSS_PUSH(v->root_run, apr_off_t) = lt;
+    *MSS_PUSH(v->root_run, apr_off_t) = f->tag;
+    *MSS_PUSH(v->root_run, apr_off_t) = elt;
+    *MSS_PUSH(v->root_run, apr_off_t) = end;
+    return 1;
+}
+
+/* At the root's end: the last run, the text before the end tag, and the
+ * held report of (a) */
+static void root_end_fixes(mss_validator_t *v, const frame_t *root)
+{
+    if (v->rw != NULL && mss_rw_on(v, MSS_R_MS_MULTISTATUS_CHILDREN)) {
+        root_run_end(v);
+        if (root->text) {
+            root_text_strip(v, mss_rw_end_tag(v, mss_xml_offset(v->xml)));
+        }
+    }
+    if (v->root_desc_late) {
+        v->root_desc_late = 0;
+        if (v->root_runs == 1 && v->root_merged
+            && mss_rw_on(v, MSS_R_MS_MULTISTATUS_CHILDREN)) {
+            doc_fixed(v, MSS_R_MS_MULTISTATUS_CHILDREN, v->root_desc_line,
+                      v->root_desc_col, ROOT_DESCS);
+        }
+        else {
+            mss_v_doc(v, MSS_R_MS_MULTISTATUS_CHILDREN,
+                      sev_of(MSS_R_MS_MULTISTATUS_CHILDREN), v->root_desc_line,
+                      v->root_desc_col, ROOT_DESCS);
+        }
+    }
+}
+
 static void on_end(void *baton)
 {
     mss_validator_t *v = baton;
@@ -2398,7 +2548,12 @@ static void on_end(void *baton)
         v->want_text = v->depth_now > 0 && !f[-1].text ? f[-1].wants : 0;
         if (v->rw != NULL) {
             if (v->depth_now <= 1) {
-                mss_rw_commit(v, mss_xml_offset(v->xml));
+                apr_off_t end = mss_xml_offset(v->xml);
+
+                if (v->depth_now == 1) {
+                    v->root_gap = end; /* an ignored child of the root */
+                }
+                mss_rw_commit(v, end);
             }
             else if (v->rw_tight) {
                 mss_rw_room(v, mss_xml_offset(v->xml));
@@ -2442,11 +2597,23 @@ static void on_end(void *baton)
         }
         break;
     case C_MULTISTATUS:
+        if (v->depth_now == 1) {
+            root_end_fixes(v, f);
+        }
         /* MS-MULTISTATUS-CHILDREN (c): RFC 4918 14.16 */
         if (f->text) {
-            mss_v_violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, f->line, f->col,
-                            "text directly inside multistatus (RFC 4918 14.16, "
-                            "17)");
+            const char *msg = "text directly inside multistatus (RFC 4918 "
+                              "14.16, 17)";
+
+            if (v->root_text_cut > 0 && !v->root_text_kept
+                && mss_rw_on(v, MSS_R_MS_MULTISTATUS_CHILDREN)) {
+                doc_fixed(v, MSS_R_MS_MULTISTATUS_CHILDREN, f->line, f->col,
+                          msg);
+            }
+            else {
+                mss_v_violation(v, MSS_R_MS_MULTISTATUS_CHILDREN, f->line,
+                                f->col, msg);
+            }
         }
         break;
     case C_RESPONSE:
@@ -2639,7 +2806,15 @@ static void on_end(void *baton)
                            ? mss_rw_end_tag(v, end)
                            : -1;
 
-        mss_rw_commit(v, lt >= 0 ? lt : end);
+        if (v->depth_now == 1) {
+            v->root_gap = end;
+        }
+        /* a description of the root waits for a next one to merge with
+         * (MS-MULTISTATUS-CHILDREN); the next child's end commits it */
+        if (!(v->depth_now == 1 && f->ctx == C_TEXT && f->role == T_DESC
+              && root_desc_end(v, f, end))) {
+            mss_rw_commit(v, lt >= 0 ? lt : end);
+        }
         v->root_end = lt;
     }
 }
@@ -2933,6 +3108,13 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
             }
             if (v->stop == MSS_OUTCOME_CLEAN) {
                 document_end(v);
+            }
+            if (v->root_desc_late) {
+                /* the root never ended: (a) is reported as it stands */
+                v->root_desc_late = 0;
+                mss_v_doc(v, MSS_R_MS_MULTISTATUS_CHILDREN,
+                          sev_of(MSS_R_MS_MULTISTATUS_CHILDREN),
+                          v->root_desc_line, v->root_desc_col, ROOT_DESCS);
             }
             if (v->rw != NULL) {
                 mss_rw_finish(v);
