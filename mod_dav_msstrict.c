@@ -81,6 +81,8 @@ typedef struct {
     /* mss_action_e per rule; MSS_ACTION_DEFAULT (0) = unset */
     unsigned char rule_action[MSS_RULE_COUNT];
     const char *propstat_methods; /* NULL = unset */
+    const char *proxy_map;        /* "/BE/=/FE/ ..."; NULL = unset */
+    const char *origin_map;       /* "http://be:8080 ..."; NULL = unset */
     apr_off_t max_buffer;         /* -1 = unset */
     /* DAVMSStrictLimits; 0 = unset, each inherited on its own */
     apr_size_t max_depth;
@@ -144,6 +146,8 @@ static void *msstrict_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 
     MSSTRICT_MERGE(mode, MSSTRICT_UNSET);
     MSSTRICT_MERGE(propstat_methods, NULL);
+    MSSTRICT_MERGE(proxy_map, NULL);
+    MSSTRICT_MERGE(origin_map, NULL);
     MSSTRICT_MERGE(max_buffer, -1);
     MSSTRICT_MERGE(max_depth, 0);
     MSSTRICT_MERGE(max_text, 0);
@@ -252,6 +256,47 @@ static const char *msstrict_set_propstat_methods(cmd_parms *cmd, void *dv,
     return NULL;
 }
 
+/* DAVMSStrictProxyMap /BACKEND/ /FRONTEND/: a path prefix a reverse proxy
+ * maps (MS-HREF-PROXY-MAP); repeatable, the lines of one section add up */
+static const char *msstrict_set_proxy_map(cmd_parms *cmd, void *dv,
+                                          const char *from, const char *to)
+{
+    msstrict_dir_conf *c = dv;
+    const char *pair;
+
+    if (from[0] != '/' || to[0] != '/' || strpbrk(from, " \t=") != NULL
+        || strpbrk(to, " \t=") != NULL) {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' '%s' is not /BACKEND/ /FRONTEND/ "
+                            "(absolute paths, no '=' or space)",
+                            cmd->cmd->name, from, to);
+    }
+    pair = apr_pstrcat(cmd->pool, from, "=", to, NULL);
+    c->proxy_map = c->proxy_map == NULL
+                       ? pair
+                       : apr_pstrcat(cmd->pool, c->proxy_map, " ", pair, NULL);
+    return NULL;
+}
+
+/* DAVMSStrictOriginMap ORIGIN...: back-end origins a reverse proxy maps
+ * to the request's (MS-HREF-ORIGIN); the lines of one section add up */
+static const char *msstrict_set_origin_map(cmd_parms *cmd, void *dv,
+                                           const char *arg)
+{
+    msstrict_dir_conf *c = dv;
+
+    if (!mss_origin_valid(arg)) {
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not an origin "
+                            "(http://HOST[:PORT] or https://HOST[:PORT])",
+                            cmd->cmd->name, arg);
+    }
+    c->origin_map = c->origin_map == NULL
+                        ? apr_pstrdup(cmd->pool, arg)
+                        : apr_pstrcat(cmd->pool, c->origin_map, " ", arg, NULL);
+    return NULL;
+}
+
 /* "N", "NK" or "NM": a positive byte count. */
 static const char *msstrict_parse_bytes(cmd_parms *cmd, const char *arg,
                                         apr_off_t *out)
@@ -349,6 +394,13 @@ static const command_rec msstrict_cmds[] = {
     AP_INIT_RAW_ARGS(
         "DAVMSStrictPropstatMethods", msstrict_set_propstat_methods, NULL,
         RSRC_CONF | ACCESS_CONF, "methods whose 207 may use DAV:propstat"),
+    AP_INIT_TAKE2("DAVMSStrictProxyMap", msstrict_set_proxy_map, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "/BACKEND/ /FRONTEND/: a path prefix a reverse proxy maps"),
+    AP_INIT_ITERATE("DAVMSStrictOriginMap", msstrict_set_origin_map, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "back-end origins (http://host:port) a reverse proxy "
+                    "maps to the request's"),
     AP_INIT_TAKE1("DAVMSStrictMaxBuffer", msstrict_set_max_buffer, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "bytes held for header decisions and Reject (K, M)"),
@@ -900,6 +952,8 @@ static void msstrict_options(const msstrict_dir_conf *c, int mode,
               : mode == MSSTRICT_REJECT ? MSS_MODE_REJECT
                                         : MSS_MODE_LOG;
     o->propstat_methods = c->propstat_methods;
+    o->proxy_map = c->proxy_map;
+    o->origin_map = c->origin_map;
     for (i = 0; i < MSS_RULE_COUNT; i++) {
         o->rule_action[i] = c->rule_action[i];
     }

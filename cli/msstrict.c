@@ -44,6 +44,7 @@ static void usage(FILE *f)
         "                [--mode log|rewrite|reject]\n"
         "                [--rule ID=off|log|fix|reject]... [--limits SPEC]\n"
         "                [--status CODE] [--map /BACKEND/=/FRONTEND/]...\n"
+        "                [--origin-map http[s]://BACKEND[:PORT]]...\n"
         "                [--json] [-o OUT] [--list-rules] [FILE|-]\n"
         "\n"
         "Checks one HTTP 207 Multi-Status body against RFC 4918.\n"
@@ -74,6 +75,8 @@ static void usage(FILE *f)
         "  --map /BE/=/FE/    a back-end path prefix a reverse proxy maps\n"
         "                     to a front-end one (MS-HREF-PROXY-MAP);\n"
         "                     repeatable\n"
+        "  --origin-map ORIGIN  a back-end origin a reverse proxy maps to\n"
+        "                     the request's (MS-HREF-ORIGIN); repeatable\n"
         "  --json             one JSON object per violation\n"
         "  --list-rules       print the rule table and exit\n"
         "Exit: 0 clean, 1 violations, 2 usage or I/O error, 3 rejected.\n",
@@ -297,6 +300,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
         {"limits", required_argument, NULL, 'L'},
         {"status", required_argument, NULL, 'S'},
         {"map", required_argument, NULL, 'X'},
+        {"origin-map", required_argument, NULL, 'O'},
         {"json", no_argument, NULL, 'j'},
         {"list-rules", no_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
@@ -437,6 +441,17 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             req.status = (int)st;
             break;
         }
+        case 'O':
+            if (!mss_origin_valid(optarg)) {
+                return fail_usage("--origin-map: '%s' is not "
+                                  "http[s]://HOST[:PORT]",
+                                  optarg);
+            }
+            opts.origin_map =
+                opts.origin_map == NULL
+                    ? optarg
+                    : apr_pstrcat(pool, opts.origin_map, " ", optarg, NULL);
+            break;
         case 'X':
             if (strchr(optarg, '=') == NULL || optarg[0] != '/'
                 || strpbrk(optarg, " \t") != NULL) {

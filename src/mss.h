@@ -127,6 +127,9 @@ typedef struct {
     /* back-end to front-end path prefixes behind a reverse proxy, as
      * "FROM=TO" pairs separated by spaces (MS-HREF-PROXY-MAP), or NULL */
     const char *proxy_map;
+    /* back-end origins ("http://10.0.0.5:8080") that a reverse proxy maps
+     * to the request's, separated by spaces (MS-HREF-ORIGIN), or NULL */
+    const char *origin_map;
     unsigned char rule_action[MSS_RULE_COUNT]; /* mss_action_e */
     apr_size_t max_depth;
     apr_size_t max_text;
@@ -201,6 +204,10 @@ const mss_rule_info_t *mss_rule_info(mss_rule_e rule);
 /** @return 1 when Rewrite mode applies a fix for @p rule (all of its
  *  N1/N2/N3 action, or the part README.md names), 0 when it only logs. */
 int mss_rule_fixable(mss_rule_e rule);
+
+/** 1 when @p s is an origin for mss_options_t.origin_map:
+ *  "http://HOST[:PORT]" or "https://...", at most a "/" after it. */
+int mss_origin_valid(const char *s);
 
 /** @return the row whose id is @p id (case-insensitive), or NULL. */
 const mss_rule_info_t *mss_rule_find(const char *id);

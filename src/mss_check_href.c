@@ -158,6 +158,32 @@ const char *mss_href_same_form(mss_validator_t *v, const char *s, apr_size_t n,
     return NULL;
 }
 
+/* @p s (@p n bytes; "scheme://authority..." of an http(s) URI) with the
+ * effective request origin in place of its own */
+static const char *origin_swap(mss_validator_t *v, const char *s, apr_size_t n)
+{
+    const char *c = memchr(s, ':', n);
+    const char *rest = c + 3;
+    apr_size_t restl = n - (apr_size_t)(rest - s);
+    apr_size_t a = strcspn(rest, "/?#");
+    int dflt =
+        (strcmp(v->origin.scheme, "http") == 0 && v->origin.port == 80)
+        || (strcmp(v->origin.scheme, "https") == 0 && v->origin.port == 443);
+    const char *front =
+        dflt ? apr_pstrcat(v->rpool, v->origin.scheme, "://", v->origin.host,
+                           NULL)
+             : apr_psprintf(v->rpool, "%s://%s:%d", v->origin.scheme,
+                            v->origin.host, v->origin.port);
+
+    if (a > restl) {
+        a = restl;
+    }
+    rest += a;
+    restl -= a;
+    return apr_pstrcat(v->rpool, front, restl == 0 || rest[0] != '/' ? "/" : "",
+                       apr_pstrmemdup(v->rpool, rest, restl), NULL);
+}
+
 int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                     int in_location, unsigned long line, unsigned long col)
 {
@@ -540,6 +566,21 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
                             apr_pstrmemdup(v->rpool, path, k), r + pe, NULL);
             rl = strlen(r);
             mss_v_mark(v, MSS_R_MS_HREF_DOT_SEGMENTS, line, col, "fixed");
+        }
+    }
+    /* MS-HREF-ORIGIN (N1 with a map): a mapped back-end origin becomes the
+     * request's */
+    if (form == MSS_HREF_ABSOLUTE && v->origin.nalias > 0
+        && mss_rw_on(v, MSS_R_MS_HREF_ORIGIN)
+        && (strncasecmp(r, "http:", 5) == 0
+            || strncasecmp(r, "https:", 6) == 0)) {
+        int same = 0;
+
+        if (mss_href_key(v->rpool, r, rl, &v->origin, &same) != NULL
+            && same == 2) {
+            r = (char *)origin_swap(v, r, rl);
+            rl = strlen(r);
+            v->href_origin_fixed = 1;
         }
     }
     /* MS-HREF-SAME-FORM (N1): an absolute URI of this origin becomes its

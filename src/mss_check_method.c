@@ -364,7 +364,20 @@ static void href_rules(mss_validator_t *v, const href_t *h,
      * Destination's origin; REPORT, SEARCH, UPDATE, MERGE results may
      * live elsewhere (RFC 3253 3.7.1, RFC 5323 2.3.4): reported, but not
      * a scope failure for them */
-    if (!same) {
+    if (same == 2) {
+        /* a back-end origin the configuration maps to the request's: the
+         * proxy let it through; Rewrite writes the request's origin */
+        mss_v_violation(
+            v, MSS_R_MS_HREF_ORIGIN, h->line, h->col,
+            apr_psprintf(v->rpool,
+                         "href \"%s\" has a back-end origin (mapped to "
+                         "%s://%s:%d), not the request's (RFC 4918 8.3)",
+                         HS, v->origin.scheme, v->origin.host, v->origin.port));
+        if (h->origin_fixed) {
+            mss_v_mark_last(v, MSS_R_MS_HREF_ORIGIN);
+        }
+    }
+    else if (!same) {
         int allowed = 0;
 
         if (((v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE))

@@ -341,6 +341,19 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
             && strcmp(origin->host, host) == 0 && origin->port == port)) {
         return buf;
     }
+    {
+        int i;
+
+        for (i = 0; i < origin->nalias; i++) {
+            const mss_origin_t *a = &origin->alias[i];
+
+            if (strcmp(a->scheme, scheme) == 0 && strcmp(a->host, host) == 0
+                && a->port == port) {
+                *same_origin = 2; /* a back-end origin mapped to it */
+                return buf;
+            }
+        }
+    }
     *same_origin = 0;
     if (port == (strcmp(scheme, "https") == 0 ? 443 : 80)) {
         return apr_pstrcat(p, scheme, "://", host, buf, NULL);
@@ -387,6 +400,35 @@ mss_scope_e mss_href_scope(const char *k, const char *r)
         return slash == rest ? MSS_SCOPE_OUTSIDE : MSS_SCOPE_CHILD;
     }
     return MSS_SCOPE_DESCENDANT;
+}
+
+int mss_origin_valid(const char *s)
+{
+    size_t len = strlen(s);
+    size_t sl = scheme_len(s, len);
+    const char *auth;
+    size_t al;
+    size_t i;
+
+    if (sl == 0 || len < sl + 4 || s[sl + 1] != '/' || s[sl + 2] != '/'
+        || !((sl == 4 && strncasecmp(s, "http", 4) == 0)
+             || (sl == 5 && strncasecmp(s, "https", 5) == 0))) {
+        return 0;
+    }
+    auth = s + sl + 3;
+    al = strcspn(auth, "/?#");
+    if (al == 0 || auth[0] == ':'
+        || (auth[al] != '\0' && strcmp(auth + al, "/") != 0)) {
+        return 0;
+    }
+    for (i = 0; i < al; i++) {
+        unsigned char c = (unsigned char)auth[i];
+
+        if (c <= 0x20 || c >= 0x7f || c == '@' || c == '"' || c == ',') {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 void mss_origin_of(mss_origin_t *o, apr_pool_t *p, const char *uri)

@@ -42,11 +42,14 @@ typedef enum {
     MSS_HREF_RELATIVE       /* relative path, "?q", "#f", ... */
 } mss_href_form_e;
 
-/** An effective origin: lower-case scheme and host, explicit port. */
-typedef struct {
+/** An effective origin: lower-case scheme and host, explicit port; and
+ *  the back-end origins a reverse proxy maps to it (MS-HREF-ORIGIN). */
+typedef struct mss_origin_s {
     const char *scheme; /* NULL = unknown origin */
     const char *host;
     int port;
+    const struct mss_origin_s *alias; /* nalias mapped origins, or NULL */
+    int nalias;
 } mss_origin_t;
 
 /** RFC 3986 5.2.4 remove_dot_segments on a path that starts with "/", in
@@ -63,7 +66,8 @@ void mss_trim(const char **s, size_t *len);
  * The canonical href key of rules.md 0.4, or NULL when @p href is not an
  * absolute path or an http(s) absolute URI.  @p origin may have a NULL
  * scheme (unknown): then every http(s) origin is taken to match.
- * *@p same_origin tells whether the origin was dropped.
+ * *@p same_origin tells whether the origin was dropped: 1 for the origin
+ * itself (or an absolute path), 2 for one of its mapped aliases, 0 not.
  */
 char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
                    const mss_origin_t *origin, int *same_origin);

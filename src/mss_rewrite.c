@@ -147,6 +147,7 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_MS_HREF_FRAGMENT:
     case MSS_R_MS_HREF_COLLECTION_SLASH:
     case MSS_R_MS_HREF_SAME_FORM:
+    case MSS_R_MS_HREF_ORIGIN:
     case MSS_R_MS_HREF_UNIQUE:
     case MSS_R_MS_MULTISTATUS_CHILDREN:
     case MSS_R_MS_NO_STRAY_TEXT:

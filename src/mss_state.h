@@ -60,10 +60,11 @@ typedef struct {
     apr_off_t cb;
     apr_off_t ea; /* Rewrite: the element, [ea, eb) (-1: unknown) */
     apr_off_t eb;
-    const char *fix; /* Rewrite: the corrected value, or NULL */
-    int dup_same;    /* an earlier status-form response listed it with the
+    const char *fix;  /* Rewrite: the corrected value, or NULL */
+    int dup_same;     /* an earlier status-form response listed it with the
                       * same status (MS-HREF-UNIQUE) */
-    int remove;      /* Rewrite: the element goes (MS-HREF-UNIQUE) */
+    int remove;       /* Rewrite: the element goes (MS-HREF-UNIQUE) */
+    int origin_fixed; /* Rewrite: a mapped back-end origin was replaced */
 } href_t;
 
 /* Rewrite, MS-ERR-PLACEMENT (a): the condition elements directly inside
@@ -277,12 +278,13 @@ struct mss_validator_t {
     int text_over;
 
     /* whole-body facts for the href and method rules */
-    mss_hset_t *href_set; /* digests of response href keys */
-    mss_hset_t *sf_set;   /* Rewrite: ... of status-form responses that
+    mss_hset_t *href_set;  /* digests of response href keys */
+    mss_hset_t *sf_set;    /* Rewrite: ... of status-form responses that
                            * went out, mixed with their status */
-    int first_form;       /* MSS_HREF_ABSOLUTE or _PATH_ABSOLUTE, or 0 */
-    int same_form_done;   /* MS-HREF-SAME-FORM reported */
-    int same_form_left;   /* ... for an href Rewrite cannot convert */
+    int first_form;        /* MSS_HREF_ABSOLUTE or _PATH_ABSOLUTE, or 0 */
+    int same_form_done;    /* MS-HREF-SAME-FORM reported */
+    int same_form_left;    /* ... for an href Rewrite cannot convert */
+    int href_origin_fixed; /* mss_href_fix replaced a mapped origin */
     unsigned long self_responses; /* responses naming the Request-URI */
     unsigned long entries_fail;   /* failing entries (non-2xx) */
     unsigned long entries_unknown;

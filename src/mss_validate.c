@@ -1592,10 +1592,12 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
             h->plain = plain;
             h->fix = NULL;
             h->ca = h->cb = h->ea = h->eb = -1;
-            h->dup_same = h->remove = 0;
+            h->dup_same = h->remove = h->origin_fixed = 0;
             if (v->rw != NULL && !v->text_over
                 && text_range(v, f, &h->ca, &h->cb)) {
+                v->href_origin_fixed = 0;
                 h->fix = mss_href_fix(v, v->text, v->text_len, f->line, f->col);
+                h->origin_fixed = v->href_origin_fixed && h->fix != NULL;
                 h->ea = mss_rw_lt(v, f->tag);
                 h->eb = mss_xml_offset(v->xml);
             }
@@ -2927,6 +2929,25 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
         v->depth_kind = 1;
     }
     mss_origin_from_host(&v->origin, p, req->scheme, req_header(v, "Host"));
+    if (v->opts.origin_map != NULL && v->origin.scheme != NULL) {
+        /* back-end origins that name the request's (MS-HREF-ORIGIN) */
+        char *copy = apr_pstrdup(p, v->opts.origin_map);
+        char *last = NULL;
+        char *tok;
+        apr_array_header_t *a = apr_array_make(p, 2, sizeof(mss_origin_t));
+
+        for (tok = apr_strtok(copy, " \t,", &last); tok != NULL;
+             tok = apr_strtok(NULL, " \t,", &last)) {
+            mss_origin_t o;
+
+            mss_origin_of(&o, p, tok);
+            if (o.scheme != NULL && o.host != NULL && *o.host != '\0') {
+                APR_ARRAY_PUSH(a, mss_origin_t) = o;
+            }
+        }
+        v->origin.alias = (const mss_origin_t *)a->elts;
+        v->origin.nalias = a->nelts;
+    }
     {
         int same;
         const char *dest = req_header(v, "Destination");

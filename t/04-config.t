@@ -25,11 +25,17 @@ my @bad = (
     [ "<Location /x>\nDAVMSStrictAuditLog /tmp/a.log\n</Location>",
                                                   qr/DAVMSStrictAuditLog not allowed in <Location> context/ ],
     [ 'DAVMSStrictAuditLog "|"',                  qr/DAVMSStrictAuditLog: needs a file name/ ],
+    [ 'DAVMSStrictOriginMap 10.0.0.5:8080',       qr/DAVMSStrictOriginMap: '10.0.0.5:8080' is not an origin/ ],
+    [ 'DAVMSStrictOriginMap http://be:8080/dav/', qr/DAVMSStrictOriginMap: 'http:\/\/be:8080\/dav\/' is not an origin/ ],
+    [ 'DAVMSStrictProxyMap dav/ /files/',         qr/DAVMSStrictProxyMap: 'dav\/' '\/files\/' is not \/BACKEND\/ \/FRONTEND\// ],
+    [ 'DAVMSStrictProxyMap /dav/',                qr/DAVMSStrictProxyMap takes two arguments/ ],
 );
 my @good = (
     "DAVMSStrict Reject\nDAVMSStrict Rewrite\nDAVMSStrict Log\nDAVMSStrictRule ms-href-required OFF\n"
         . "DAVMSStrictPropstatMethods PROPFIND PROPPATCH REPORT SEARCH ACL\n"
-        . "DAVMSStrictMaxBuffer 512K\nDAVMSStrictLimits depth=64 text=8K response=2M violations=50\n",
+        . "DAVMSStrictMaxBuffer 512K\nDAVMSStrictLimits depth=64 text=8K response=2M violations=50\n"
+        . "DAVMSStrictOriginMap http://10.0.0.5:8080 https://Backend.Example/\n"
+        . "DAVMSStrictProxyMap /dav/ /files/\nDAVMSStrictProxyMap /old/ /new/\n",
 );
 
 plan tests => 8 + 2 * @bad + @good;

@@ -33,7 +33,7 @@ my @cases = (
     [ 'inject-bad',      'PROPFIND', '',                   'malformed' ],
 );
 
-plan tests => 7 * @cases + 13;
+plan tests => 7 * @cases + 18;
 
 for my $c (@cases) {
     my ($name, $method, $fixed, $result, $header_only) = @$c;
@@ -107,6 +107,32 @@ for my $c (@cases) {
         '4K buffer, ' . length($a->{content}) . ' bytes: the same body');
     ok(!defined $b->{headers}{'content-length'},
         '4K buffer: streamed, no Content-Length');
+}
+
+# DAVMSStrictOriginMap and DAVMSStrictProxyMap: the back-end's origin and
+# path prefix become the front end's; the first href is a path, so the
+# mapped absolute one becomes a path too
+{
+    my %h = (Depth => '1');
+    my $be = req_backend('PROPFIND', '/canned/backend-origin', headers => \%h);
+    my ($want) = core_rewrite($be->{content}, method => 'PROPFIND',
+        uri => '/rw-map/backend-origin', depth => '1',
+        args => [ '--origin-map', 'http://backend.invalid:8080',
+                  '--map', '/canned/=/rw-map/' ]);
+    my $m = mark();
+    my $r = req('PROPFIND', '/rw-map/backend-origin', headers => \%h);
+    my @audit = audit_since($m);
+    my %fr = map { $_->{rule} => 1 }
+        map { grep { $_->{action} eq 'fixed' } @{ $_->{violations} } } @audit;
+    is($r->{status}, 207, 'maps: 207');
+    ok($r->{content} eq $want, 'maps: the core\'s rewrite with the same maps')
+        or diag("got:\n$r->{content}\nwant:\n$want");
+    like($r->{content}, qr{<D:href>/rw-map/backend-origin/a\.txt</D:href>},
+        'maps: the back-end URI is the front-end path');
+    unlike($r->{content}, qr{<D:href>[^<]*(?:backend\.invalid|/canned/)},
+        'maps: neither the back-end origin nor its prefix is left');
+    is(join(',', sort keys %fr), 'MS-HREF-ORIGIN,MS-HREF-PROXY-MAP,MS-HREF-SAME-FORM',
+        'maps: audit: the three fixes');
 }
 
 # fail open: the checker fails after 300 bytes

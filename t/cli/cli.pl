@@ -262,6 +262,15 @@ is($rc, 2, '-o in log mode: exit 2');
 ($rc, $out) = run_cli('--rule', 'MS-STATUS-SYNTAX=off', '-u', '/c/', '-d', '1',
                       $bad);
 is($rc, 0, '--rule ID=off silences the rule: exit 0');
+for my $o ('10.0.0.5:8080', 'http://be/dav/', 'ftp://be', 'http://', 'http://u@be') {
+    ($rc, $out, $err) = run_cli('--origin-map', $o, $clean);
+    is($rc, 2, "--origin-map '$o': usage error, exit 2");
+    like($err, qr/--origin-map: '\Q$o\E' is not http\[s\]:\/\/HOST\[:PORT\]/,
+         "--origin-map '$o': the message names it");
+}
+($rc, $out, $err) = run_cli('--origin-map', 'https://Be.Example:8443/', '-Q',
+                            'Host: dav.example.com', '-u', '/c/', '-d', '1', $clean);
+is($rc, 0, '--origin-map https://Be.Example:8443/ accepted (clean body: exit 0)');
 ($rc, $out) = run_cli('--help');
 is($rc, 0, '--help exits 0');
 like($out, qr/^usage: msstrict/, '--help prints usage');

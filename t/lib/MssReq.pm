@@ -27,6 +27,7 @@ sub req_args {
         elsif ($k eq 'limits')           { push @a, '--limits', $v }
         elsif ($k eq 'status')           { push @a, '--status', $v }
         elsif ($k eq 'proxy-map')        { push @a, '--map', $v }
+        elsif ($k eq 'origin-map')       { push @a, '--origin-map', $v }
         elsif ($k eq 'mode')             { push @a, '--mode', $v }
         else { die "$req: unknown key $k\n" }
     }

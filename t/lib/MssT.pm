@@ -43,6 +43,7 @@ sub core_rewrite {
              '-Q', 'Host: ' . Apache::TestRequest::hostport(),
              '--mode', 'rewrite', '-o', "$dir/out.xml");
     push @a, '-d', $o{depth} if defined $o{depth};
+    push @a, @{ $o{args} } if $o{args};
     push @a, '-H', "Content-Type: $o{ct}" if defined $o{ct};
     my $err = Symbol::gensym();
     my $pid = IPC::Open3::open3(my $in, my $out, $err, $cli, @a, "$dir/in.xml");

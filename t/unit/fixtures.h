@@ -15,6 +15,7 @@
  *     limits: depth=8           --limits
  *     status: 409               --status (the response's HTTP status)
  *     proxy-map: /be/=/fe/      --map (repeatable)
+ *     origin-map: http://be:8080   --origin-map (repeatable)
  *     mode: rewrite             --mode rewrite (the output is collected)
  * and <name>.expect, one violation per line: "RULE-ID RESPONSE LINE"
  * (RESPONSE 0 = the document or headers, LINE 0 = not tied to the body);
@@ -188,6 +189,12 @@ static const char *parse_req(apr_pool_t *p, fixture_t *fx, char *text)
                 fx->opts.proxy_map == NULL
                     ? val
                     : apr_pstrcat(p, fx->opts.proxy_map, " ", val, NULL);
+        }
+        else if (strcmp(key, "origin-map") == 0) {
+            fx->opts.origin_map =
+                fx->opts.origin_map == NULL
+                    ? val
+                    : apr_pstrcat(p, fx->opts.origin_map, " ", val, NULL);
         }
         else if (strcmp(key, "mode") == 0) {
             if (strcmp(val, "rewrite") == 0) {
