@@ -36,6 +36,11 @@ static void fuzz_setup(apr_pool_t *pool, unsigned sel, mss_options_t *opts,
     req->uri = "/dav/c/";
     req->req_headers = apr_table_make(pool, 2);
     apr_table_set(req->req_headers, "Host", "dav.example.com");
+    if (sel & 0x80) {
+        /* a reverse proxy's maps (MS-HREF-ORIGIN, MS-HREF-PROXY-MAP) */
+        opts->origin_map = "http://10.0.0.5:8080 https://backend.invalid";
+        opts->proxy_map = "/be/=/dav/c/";
+    }
     if (sel & 0x08) {
         req->resp_headers = apr_table_make(pool, 4);
         apr_table_set(req->resp_headers, "Content-Type", types[(sel >> 1) % 4]);

@@ -22,7 +22,7 @@ static void replay_file(const char *path, int raw)
     FILE *f = fopen(path, "rb");
     unsigned char *buf;
     long len;
-    static const unsigned sels[] = {0x00, 0x08, 0x19, 0x2a, 0x3b, 0x4c};
+    static const unsigned sels[] = {0x00, 0x08, 0x19, 0x2a, 0x3b, 0x4c, 0xc3};
     size_t i;
 
     if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0
