@@ -322,20 +322,24 @@ static apr_uint64_t sf_key(apr_uint64_t d, int code)
 
 int mss_method_sf_merge(mss_validator_t *v, int code)
 {
-    apr_uint64_t k;
+    int i;
 
-    if (!mss_rw_on(v, MSS_R_MS_HREF_UNIQUE) || v->digests->nelts != 1) {
+    if (!mss_rw_on(v, MSS_R_MS_HREF_UNIQUE) || v->digests->nelts == 0) {
         return 0;
     }
-    k = sf_key(APR_ARRAY_IDX(v->digests, 0, apr_uint64_t), code);
-    if (v->sf_set != NULL && mss_hset_has(v->sf_set, k)) {
+    if (v->digests->nelts == 1 && v->sf_set != NULL
+        && mss_hset_has(
+            v->sf_set,
+            sf_key(APR_ARRAY_IDX(v->digests, 0, apr_uint64_t), code))) {
         return 1;
     }
     if (v->sf_set == NULL) {
         v->sf_set = mss_hset_make(v->pool);
     }
-    if (v->sf_set != NULL) {
-        mss_hset_add(v->sf_set, k); /* out of memory: it stays unmerged */
+    for (i = 0; v->sf_set != NULL && i < v->digests->nelts; i++) {
+        /* out of memory: a later duplicate stays unmerged */
+        mss_hset_add(v->sf_set,
+                     sf_key(APR_ARRAY_IDX(v->digests, i, apr_uint64_t), code));
     }
     return 0;
 }

@@ -170,6 +170,9 @@ typedef struct {
      * to know about the propstats */
     apr_array_header_t *ps_ranges; /* [a, b) per propstat, in rpool */
     int ps_code_one;               /* their common code; -2 when not one */
+    unsigned int ps_empty;         /* with no property (placeholders) */
+    apr_off_t st_a;                /* Rewrite: its status element, */
+    apr_off_t st_b;                /* [st_a, st_b) (0, 0: none) */
     unsigned int ps_plain;         /* with one prop, one status, no other
                                     * child and no value */
     int restype_2xx;               /* resourcetype in a 2xx propstat */
@@ -475,10 +478,10 @@ const char *mss_href_same_form(mss_validator_t *v, const char *s, apr_size_t n,
 void mss_method_create(mss_validator_t *v);
 void mss_method_propstat(mss_validator_t *v);
 void mss_method_response(mss_validator_t *v);
-/* Rewrite, MS-HREF-UNIQUE: the response that ends, one href, becomes a
- * status-form response with @p code (MS-PROPSTAT-METHOD): 1 when an
- * earlier status-form response listed its href with that status (it can
- * go); else it is remembered as such a response, 0 */
+/* Rewrite, MS-HREF-UNIQUE: the response that ends becomes a status-form
+ * response with @p code (MS-PROPSTAT-METHOD, MS-RESPONSE-FORM): 1 when it
+ * has one href and an earlier status-form response listed it with that
+ * status (it can go); else its hrefs are remembered as such, 0 */
 int mss_method_sf_merge(mss_validator_t *v, int code);
 void mss_method_document(mss_validator_t *v);
 void mss_method_note_href(mss_validator_t *v, const char *href);

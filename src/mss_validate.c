@@ -1565,6 +1565,11 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
         }
         if (parent->ctx == C_RESPONSE && v->resp.nstatus == 1) {
             v->resp.code = code;
+            if (v->rw != NULL) {
+                /* for MS-RESPONSE-FORM's fix */
+                v->resp.st_a = mss_rw_lt(v, f->tag);
+                v->resp.st_b = mss_xml_offset(v->xml);
+            }
         }
         else if (parent->ctx == C_PROPSTAT && v->ps.nstatus == 1) {
             v->ps.code = code;
@@ -1828,6 +1833,9 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
             && v->ps.nstatus == 1 && v->ps.with_content == 0) {
             r->ps_plain++;
         }
+        if (v->ps.properties == 0 && v->ps.nprop == 1 && v->ps.nstatus == 1) {
+            r->ps_empty++; /* a placeholder: one empty prop, one status */
+        }
     }
     v->in_propstat = 0;
 }
@@ -1902,6 +1910,48 @@ static int propstat_method_fix(mss_validator_t *v, const char *q)
         mss_v_mark(v, MSS_R_LOCK_LEGACY_PROPSTAT, 0, 0, "fixed");
     }
     return c;
+}
+
+/* MS-RESPONSE-FORM (rules.md N1): a response with a status and
+ * propstats.  When every propstat is a placeholder with an empty prop,
+ * they go; when the status is 2xx and every propstat carries properties,
+ * the status goes.  Anything else stays, logged.  Returns the status code
+ * when the response is left in status form, else 0. */
+static int response_form_fix(mss_validator_t *v, apr_off_t lt)
+{
+    response_t *r = &v->resp;
+    int i;
+
+    if (r->nstatus != 1 || r->npropstat == 0 || r->ps_ranges == NULL
+        || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat
+        || !reported(v, MSS_R_MS_RESPONSE_FORM)
+        || !mss_rw_on(v, MSS_R_MS_RESPONSE_FORM)) {
+        return 0;
+    }
+    for (i = 0; i < r->ps_ranges->nelts; i += 2) {
+        apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
+        apr_off_t b = APR_ARRAY_IDX(r->ps_ranges, i + 1, apr_off_t);
+
+        if (a < 0 || b <= a || mss_rw_bytes(v, a, b) == NULL) {
+            return 0;
+        }
+    }
+    if (r->ps_empty == r->npropstat && r->code >= 100) {
+        for (i = 0; i < r->ps_ranges->nelts; i += 2) {
+            mss_rw_edit(v,
+                        mss_rw_ws_back(
+                            v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t), lt),
+                        APR_ARRAY_IDX(r->ps_ranges, i + 1, apr_off_t), "");
+        }
+        mss_v_mark(v, MSS_R_MS_RESPONSE_FORM, 0, 0, "fixed");
+        return r->code;
+    }
+    if (r->ps_empty == 0 && r->code >= 200 && r->code < 300 && r->st_b > r->st_a
+        && r->st_a >= 0 && mss_rw_bytes(v, r->st_a, r->st_b) != NULL) {
+        mss_rw_edit(v, mss_rw_ws_back(v, r->st_a, lt), r->st_b, "");
+        mss_v_mark(v, MSS_R_MS_RESPONSE_FORM, 0, 0, "fixed");
+    }
+    return 0;
 }
 
 /* Rewrite: remove the whole response that ends at @p end (its start tag
@@ -1983,8 +2033,12 @@ static void response_edits(mss_validator_t *v)
         return;
     }
     code = propstat_method_fix(v, mss_rw_qual(v, lt));
-    if (code > 0 && r->children == r->nhref + r->npropstat && !r->stray
-        && mss_method_sf_merge(v, code) && reported(v, MSS_R_MS_HREF_UNIQUE)) {
+    if (code == 0) {
+        code = response_form_fix(v, lt);
+    }
+    if (code > 0 && r->children == r->nhref + r->nstatus + r->npropstat
+        && !r->stray && mss_method_sf_merge(v, code)
+        && reported(v, MSS_R_MS_HREF_UNIQUE)) {
         /* now an identical status-form duplicate (MS-HREF-UNIQUE) */
         drop_response(v, lt, end, MSS_R_MS_HREF_UNIQUE);
         return;
