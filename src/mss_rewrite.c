@@ -135,6 +135,7 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_HDR_CT_XML:
     case MSS_R_HDR_CT_APPXML:
     case MSS_R_HDR_CHARSET:
+    case MSS_R_HDR_ENCODING_UTF:
     case MSS_R_HDR_DELTAV_NOCACHE:
     case MSS_R_PF_NO_CACHE:
     case MSS_R_XML_NO_DTD:
@@ -410,6 +411,9 @@ static int body_utf8(const mss_validator_t *v)
     if (!mss_xml_raw_offsets(v->xml)) {
         return 0;
     }
+    if (v->tc_state == MSS_TC_ON) {
+        return 1; /* transcoded to UTF-8 (mss_transcode.c) */
+    }
     if (e == NULL || strcmp(e, "utf8") == 0 || strcmp(e, "usascii") == 0) {
         return 1;
     }
@@ -468,6 +472,16 @@ void mss_rw_headers(mss_validator_t *v)
                 ct_changed = 1;
                 rw->ct_charset = cs;
             }
+        }
+        if (utf8 && mt != NULL && v->tc_state == MSS_TC_ON
+            && (cs == NULL || strcmp(cs, "utf-8") != 0)) {
+            /* transcoded: the label follows the bytes */
+            cs = "utf-8";
+            ct_changed = 1;
+        }
+        if (utf8 && v->tc_state == MSS_TC_ON) {
+            held_mark(v, MSS_R_HDR_CHARSET);
+            held_mark(v, MSS_R_HDR_ENCODING_UTF);
         }
         if (ct_changed) {
             set_header(v, "Content-Type",
@@ -869,6 +883,13 @@ void mss_rw_finish(mss_validator_t *v)
             mss_rw_commit(v, rw->base + (apr_off_t)rw->len);
         }
         mss_rw_headers(v);
+    }
+}
+
+void mss_rw_changed(mss_validator_t *v)
+{
+    if (v->rw != NULL) {
+        v->rw->changed = 1;
     }
 }
 

@@ -9,6 +9,10 @@
 
 #include "mss_private.h"
 
+/* Rewrite, transcoding (mss_transcode.c): the most first bytes held to
+ * decide; the XML declaration must end within them */
+#define MSS_TC_HEADMAX 1024
+
 /* One open element. */
 typedef struct {
     unsigned char ctx;     /* ctx_e of mss_validate.c */
@@ -318,10 +322,24 @@ struct mss_validator_t {
     pending_t *dhead; /* document-level findings held until the header
                        * decision (Rewrite) */
     pending_t *dtail;
-    const char *eff_enc;   /* effective encoding (RFC 7303 3.2), or NULL */
-    const char *bom;       /* "utf8", "utf16le", ... or NULL */
-    const char *decl_enc;  /* normalised encoding of the declaration */
-    apr_off_t doctype_off; /* offset at the DOCTYPE event, or -1 */
+    const char *eff_enc; /* effective encoding (RFC 7303 3.2), or NULL */
+    /* Rewrite: the transcoding front end (mss_transcode.c) */
+    int tc_state;                          /* mss_tc_e */
+    unsigned char tc_head[MSS_TC_HEADMAX]; /* the first bytes, to decide */
+    apr_size_t tc_nhead;
+    unsigned char tc_carry[8]; /* a character split between chunks */
+    apr_size_t tc_ncarry;
+    void *tc_cd;  /* the iconv descriptor */
+    char *tc_out; /* UTF-8 of the current chunk */
+    apr_size_t tc_outcap;
+    const char *tc_from;     /* the encoding transcoded from */
+    const char *tc_bom;      /* the original's BOM, declaration (normalised */
+    const char *tc_decl;     /* and as written): on_start_document reads */
+    const char *tc_decl_raw; /* these instead of the UTF-8 text's */
+    apr_off_t bytes_in;      /* body bytes fed (before transcoding) */
+    const char *bom;         /* "utf8", "utf16le", ... or NULL */
+    const char *decl_enc;    /* normalised encoding of the declaration */
+    apr_off_t doctype_off;   /* offset at the DOCTYPE event, or -1 */
     apr_array_header_t *prop_ranges; /* Rewrite: apr_off_t pairs, the
                                       * values of this propstat */
     unsigned long fails_real; /* non-424 failures so far (RW-KEEP-FAILURE) */
@@ -441,6 +459,8 @@ void mss_rw_finish(mss_validator_t *v);
 /* a document-level finding, held (1) until the header decision */
 int mss_rw_hold_doc(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
                     unsigned long line, unsigned long col, const char *msg);
+/* Rewrite: the output differs from the body (transcoded) */
+void mss_rw_changed(mss_validator_t *v);
 /* Rewrite results: 1 when something changed; bytes written */
 int mss_rw_result(const mss_validator_t *v, apr_off_t *bytes_out);
 /* the charset added to a text/xml Content-Type without one, or NULL */
@@ -473,6 +493,21 @@ const char *mss_href_in_form(mss_validator_t *v, const char *path);
  * is in it already or cannot be written so (another origin; no origin) */
 const char *mss_href_same_form(mss_validator_t *v, const char *s, apr_size_t n,
                                mss_href_form_e form);
+
+/* mss_transcode.c */
+typedef enum {
+    MSS_TC_OFF = 0, /* the body goes on as it came */
+    MSS_TC_HEAD,    /* collecting the first bytes */
+    MSS_TC_ON,      /* transcoding to UTF-8 */
+    MSS_TC_FAILED   /* an invalid sequence: the rest as it came */
+} mss_tc_e;
+apr_status_t mss_tc_feed(mss_validator_t *v, const char *buf, apr_size_t len);
+apr_status_t mss_tc_finish(mss_validator_t *v);
+/* mss_validate.c: bytes (UTF-8, or the body as it came) for the checker
+ * and the rewriter; and a transcoding failure */
+apr_status_t mss_v_feed_body(mss_validator_t *v, const char *buf,
+                             apr_size_t len);
+void mss_v_tc_error(mss_validator_t *v, apr_off_t at);
 
 /* mss_check_method.c */
 void mss_method_create(mss_validator_t *v);

@@ -785,8 +785,13 @@ static void on_start_document(void *baton, const char *declared)
     const char *decl = NULL;
     const char *eff;
 
-    if (v->nhead >= 3 && v->head[0] == 0xEF && v->head[1] == 0xBB
-        && v->head[2] == 0xBF) {
+    if (v->tc_state == MSS_TC_ON || v->tc_state == MSS_TC_FAILED) {
+        /* transcoded: the labels of the body as it came */
+        bom = v->tc_bom;
+        declared = v->tc_decl_raw;
+    }
+    else if (v->nhead >= 3 && v->head[0] == 0xEF && v->head[1] == 0xBB
+             && v->head[2] == 0xBF) {
         bom = "utf8";
     }
     else if (v->nhead >= 2 && v->head[0] == 0xFF && v->head[1] == 0xFE) {
@@ -878,6 +883,33 @@ static void on_declaration(void *baton, const char *what, const char *name,
                            "applied (RFC 4918 20.6); checking stopped",
                            what, mss_v_esc(v, name, strlen(name))));
     stop_checking(v, MSS_OUTCOME_MALFORMED, line, col);
+}
+
+static void on_error(void *baton, const char *msg, unsigned long line,
+                     unsigned long col);
+
+void mss_v_tc_error(mss_validator_t *v, apr_off_t at)
+{
+    unsigned long line;
+    unsigned long col;
+    const char *why =
+        apr_psprintf(v->pool,
+                     "the body is not valid %s at byte %" APR_OFF_T_FMT
+                     ": from there it is passed on as it came",
+                     v->tc_from, at);
+
+    if (v->rw != NULL) {
+        mss_rw_fail_open(v, why);
+    }
+    if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS) {
+        mss_xml_position(v->xml, &line, &col);
+        on_error(v,
+                 apr_psprintf(v->pool,
+                              "a byte sequence that is not %s at byte "
+                              "%" APR_OFF_T_FMT " of the body",
+                              v->tc_from, at),
+                 line, col);
+    }
 }
 
 static void on_error(void *baton, const char *msg, unsigned long line,
@@ -3116,6 +3148,20 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
         mss_xml_stop(v->xml);
         return v->cb_status;
     }
+    v->bytes_in += (apr_off_t)len;
+    if (v->rw != NULL && v->bytes_in == (apr_off_t)len) {
+        v->tc_state = MSS_TC_HEAD; /* the first bytes decide (transcoding) */
+    }
+    if (v->tc_state != MSS_TC_OFF) {
+        body_start(v, 1); /* the header facts (charset) decide too */
+        return mss_tc_feed(v, buf, len);
+    }
+    return mss_v_feed_body(v, buf, len);
+}
+
+apr_status_t mss_v_feed_body(mss_validator_t *v, const char *buf,
+                             apr_size_t len)
+{
     body_start(v, 1);
     /* the first bytes, for the byte order mark (RFC 7303 3.2) */
     while (v->nhead < sizeof(v->head)
@@ -3152,6 +3198,9 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
 {
     if (!v->finished) {
         v->finished = 1;
+        if (v->tc_state != MSS_TC_OFF) {
+            mss_tc_finish(v);
+        }
         body_start(v, v->bytes > 0);
         if (v->bytes == 0) {
             /* HDR-EMPTY-BODY: RFC 4918 13 (a HEAD response has no body,
@@ -3214,7 +3263,7 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
         res->rejected = v->rejected;
         res->responses = v->responses;
         res->failures = v->entries_fail;
-        res->bytes = v->bytes;
+        res->bytes = v->bytes_in;
         res->fixed = v->fixed;
         res->dropped = v->dropped;
         res->rewritten = mss_rw_result(v, &res->bytes_out);
