@@ -150,6 +150,9 @@ const char *mss_href_same_form(mss_validator_t *v, const char *s, apr_size_t n,
         if (restl > 0 && rest[0] == '#') {
             return NULL; /* a bare fragment: MS-HREF-FRAGMENT's case */
         }
+        if (restl > 1 && rest[0] == '/' && rest[1] == '/') {
+            return NULL; /* "//x" as a path would be a network-path */
+        }
         return restl > 0 && rest[0] == '/'
                    ? apr_pstrmemdup(v->rpool, rest, restl)
                    : apr_pstrcat(v->rpool, "/",
