@@ -152,6 +152,7 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_MS_HREF_UNIQUE:
     case MSS_R_MS_MULTISTATUS_CHILDREN:
     case MSS_R_MS_RESPONSE_FORM:
+    case MSS_R_MS_STATUS_1XX:
     case MSS_R_MS_NO_STRAY_TEXT:
     case MSS_R_MS_ERR_CONTENT:
     case MSS_R_MS_LOC_CONTENT:

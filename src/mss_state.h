@@ -117,6 +117,7 @@ typedef struct {
     mss_bare_t bare;           /* Rewrite: conditions without error */
     apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE); the
                                 * validator's, emptied per propstat */
+    int drop_1xx;              /* Rewrite: MS-STATUS-1XX may remove it */
 } propstat_t;
 
 /* The top-level response being parsed. */
@@ -175,6 +176,8 @@ typedef struct {
     apr_array_header_t *ps_ranges; /* [a, b) per propstat, in rpool */
     int ps_code_one;               /* their common code; -2 when not one */
     unsigned int ps_empty;         /* with no property (placeholders) */
+    apr_array_header_t *ps_1xx;    /* Rewrite: [a, b) of propstats with a
+                                    * 1xx status (MS-STATUS-1XX), rpool */
     apr_off_t st_a;                /* Rewrite: its status element, */
     apr_off_t st_b;                /* [st_a, st_b) (0, 0: none) */
     unsigned int ps_plain;         /* with one prop, one status, no other

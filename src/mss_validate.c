@@ -1521,6 +1521,23 @@ static void status_fix(mss_validator_t *v, const frame_t *f)
     if (st.code < 100 || st.code > 599) {
         return;
     }
+    if (st.code < 200 && mss_rw_on(v, MSS_R_MS_STATUS_1XX)) {
+        /* MS-STATUS-1XX (rules.md N3, A6): a 1xx says nothing of the
+         * outcome.  Read methods: the propstat goes (response_edits, when
+         * another is left); the others fail closed with 500 */
+        if ((v->m == MSS_M_PROPFIND) || (v->m == MSS_M_REPORT)
+            || (v->m == MSS_M_SEARCH)) {
+            if (v->in_propstat) {
+                v->ps.drop_1xx = 1;
+            }
+            return;
+        }
+        mss_rw_edit(v, a, b, "HTTP/1.1 500 Internal Server Error");
+        mss_v_mark(v, MSS_R_MS_STATUS_1XX, f->line, f->col, "fixed");
+        mss_v_mark(v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col, "fixed");
+        mss_v_mark(v, MSS_R_MS_STATUS_REASON, f->line, f->col, "fixed");
+        return;
+    }
     reason = mss_status_reason(st.code);
     syntax = !st.syntax_ok && mss_rw_on(v, MSS_R_MS_STATUS_SYNTAX);
     if (!syntax
@@ -1868,6 +1885,13 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         if (v->ps.properties == 0 && v->ps.nprop == 1 && v->ps.nstatus == 1) {
             r->ps_empty++; /* a placeholder: one empty prop, one status */
         }
+        if (v->ps.drop_1xx) {
+            if (r->ps_1xx == NULL) {
+                r->ps_1xx = apr_array_make(v->rpool, 4, sizeof(apr_off_t));
+            }
+            *MSS_PUSH(r->ps_1xx, apr_off_t) = rg[-1];
+            *MSS_PUSH(r->ps_1xx, apr_off_t) = *rg;
+        }
     }
     v->in_propstat = 0;
 }
@@ -1909,9 +1933,9 @@ static int propstat_method_fix(mss_validator_t *v, const char *q)
 
     if (!fired || r->ps_ranges == NULL || q == NULL || r->nstatus > 0
         || r->nhref != 1 || r->npropstat == 0 || r->ps_plain != r->npropstat
-        || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat || c < 100
+        || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat || c < 200
         || c > 599 || (dcm && (c == 424 || (c >= 200 && c < 300)))) {
-        return 0;
+        return 0; /* (a 1xx is MS-STATUS-1XX's) */
     }
     for (i = 0; i < r->ps_ranges->nelts; i += 2) {
         apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
@@ -2063,6 +2087,21 @@ static void response_edits(mss_validator_t *v)
     if (r->drop != 0) {
         drop_response(v, lt, end, r->drop);
         return;
+    }
+    if (r->ps_1xx != NULL && r->ps_1xx->nelts > 0) {
+        /* MS-STATUS-1XX (N3, read methods): the 1xx propstats go when
+         * another propstat is left */
+        if ((unsigned int)r->ps_1xx->nelts / 2 < r->npropstat) {
+            for (i = 0; i < r->ps_1xx->nelts; i += 2) {
+                apr_off_t a = APR_ARRAY_IDX(r->ps_1xx, i, apr_off_t);
+                apr_off_t b = APR_ARRAY_IDX(r->ps_1xx, i + 1, apr_off_t);
+
+                if (a >= 0 && b > a && mss_rw_bytes(v, a, b) != NULL) {
+                    mss_rw_edit(v, mss_rw_ws_back(v, a, lt), b, "");
+                }
+            }
+            mss_v_mark(v, MSS_R_MS_STATUS_1XX, 0, 0, "fixed");
+        }
     }
     code = propstat_method_fix(v, mss_rw_qual(v, lt));
     if (code == 0) {

@@ -33,7 +33,8 @@
  *     with the same status, so the failure is still reported) and the
  *     responses MS-RESPONSE-FORM left in one form (an empty 418 propstat
  *     beside a 2xx status is no failure; a failing status beside a 2xx
- *     placeholder is one), either way, unless
+ *     placeholder is one) or whose 1xx propstats MS-STATUS-1XX (N3)
+ *     removed, either way, unless
  *     PF-DEPTH-SCOPE removed some (under PROPFIND an absent entry is "not
  *     reported", rules.md RW-KEEP-FAILURE);
  *   - a second parse of the output (libxml2's reader, DOM, not our SAX
@@ -62,7 +63,8 @@ typedef struct {
     unsigned long drop_424;   /* ... under DEL-NO-424 / CM-NO-424 */
     unsigned long drop_scope; /* ... under PF-DEPTH-SCOPE */
     unsigned long drop_dup;   /* ... under MS-HREF-UNIQUE */
-    unsigned long form_fix;   /* "fixed" findings of MS-RESPONSE-FORM */
+    unsigned long form_fix;   /* "fixed" findings of MS-RESPONSE-FORM and
+                               * MS-STATUS-1XX (a 1xx propstat removed) */
     unsigned long drop_bad;   /* ... under any other rule */
     unsigned long fixed;      /* findings with action "fixed" */
     unsigned long inserted;   /* ... under LOCK-424-REQUEST-URI */
@@ -96,7 +98,8 @@ static apr_status_t rw_collect(void *baton, const mss_violation_t *v)
     }
     else if (strcmp(v->action, "fixed") == 0) {
         r->fixed++;
-        if (strcmp(id, "MS-RESPONSE-FORM") == 0) {
+        if (strcmp(id, "MS-RESPONSE-FORM") == 0
+            || strcmp(id, "MS-STATUS-1XX") == 0) {
             r->form_fix++;
         }
         if (strcmp(id, "LOCK-424-REQUEST-URI") == 0) {
