@@ -474,13 +474,13 @@ void mss_rw_headers(mss_validator_t *v)
                 rw->ct_charset = cs;
             }
         }
-        if (utf8 && mt != NULL && v->tc_state == MSS_TC_ON
-            && (cs == NULL || strcmp(cs, "utf-8") != 0)) {
-            /* transcoded: the label follows the bytes */
-            cs = "utf-8";
-            ct_changed = 1;
-        }
-        if (utf8 && v->tc_state == MSS_TC_ON) {
+        if (v->tc_state == MSS_TC_ON) {
+            /* transcoded (whatever the root): the label follows the bytes
+             * that go out */
+            if (mt != NULL && (cs == NULL || strcmp(cs, "utf-8") != 0)) {
+                cs = "utf-8";
+                ct_changed = 1;
+            }
             held_mark(v, MSS_R_HDR_CHARSET);
             held_mark(v, MSS_R_HDR_ENCODING_UTF);
         }
