@@ -455,17 +455,27 @@ apr_status_t mss_tc_feed(mss_validator_t *v, const char *buf, apr_size_t len)
     if (len == 0) {
         return v->cb_status;
     }
-    if (v->tc_state == MSS_TC_ON) {
+    while (v->tc_state == MSS_TC_ON && len > 0) {
+        /* in slices, so that the UTF-8 buffer stays small whatever the
+         * size of a chunk (a file bucket can be megabytes) */
+        apr_size_t n = len < 16384 ? len : 16384;
         char *out;
         apr_size_t outlen;
         apr_size_t used;
-        int rc = convert(v, buf, len, 0, &out, &outlen, &used);
+        int rc = convert(v, buf, n, 0, &out, &outlen, &used);
 
         /* the text before an invalid sequence goes on as UTF-8 */
         if (outlen > 0 && mss_v_feed_body(v, out, outlen) != APR_SUCCESS) {
             return v->cb_status;
         }
-        return rc != 0 ? failed(v, buf + used, len - used) : v->cb_status;
+        if (rc != 0) {
+            return failed(v, buf + used, len - used);
+        }
+        buf += n;
+        len -= n;
+    }
+    if (len == 0) {
+        return v->cb_status;
     }
     /* not transcoding, or failed: the bytes as they are */
     return mss_v_feed_body(v, buf, len);
