@@ -142,9 +142,10 @@ static int head_complete(const mss_validator_t *v, int *base, apr_size_t *skip,
 static int stateless(const char *n)
 {
     static const char *const prefixes[] = {
-        "iso8859",  "windows", "cp",     "koi8",    "latin", "mac",     "ibm",
-        "shiftjis", "sjis",    "eucjp",  "euckr",   "euctw", "gb2312",  "gbk",
-        "gb18030",  "big5",    "tis620", "usascii", "ascii", "ansix3.4"};
+        "iso8859", "windows", "cp125",    "cp437",   "cp85",  "cp86",
+        "cp874",   "cp932",   "cp936",    "cp949",   "cp950", "koi8",
+        "latin",   "mac",     "shiftjis", "sjis",    "eucjp", "euckr",
+        "euctw",   "gb2312",  "gbk",      "gb18030", "big5",  "tis620"};
     size_t i;
 
     if (strstr(n, "2022") != NULL || strstr(n, "utf") != NULL) {
