@@ -751,6 +751,9 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end)
         mss_rw_fail_open(v, "\"]]>\" in character data (XML 1.0 2.4): "
                             "not well-formed, the rest is passed on "
                             "unchanged");
+        /* as when the parser sees it (it may not, depending on the
+         * split): checking stops, the body is malformed */
+        mss_v_malformed(v, "Sequence ']]>' not allowed in content");
         return;
     }
     if (!rw->headers_done) {

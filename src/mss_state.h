@@ -511,6 +511,8 @@ apr_status_t mss_tc_finish(mss_validator_t *v);
 apr_status_t mss_v_feed_body(mss_validator_t *v, const char *buf,
                              apr_size_t len);
 void mss_v_tc_error(mss_validator_t *v, apr_off_t at);
+/* mss_validate.c: stop checking, the body is not well-formed (@p msg) */
+void mss_v_malformed(mss_validator_t *v, const char *msg);
 
 /* mss_check_method.c */
 void mss_method_create(mss_validator_t *v);

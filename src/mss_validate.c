@@ -888,6 +888,17 @@ static void on_declaration(void *baton, const char *what, const char *name,
 static void on_error(void *baton, const char *msg, unsigned long line,
                      unsigned long col);
 
+void mss_v_malformed(mss_validator_t *v, const char *msg)
+{
+    unsigned long line;
+    unsigned long col;
+
+    if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS) {
+        mss_xml_position(v->xml, &line, &col);
+        on_error(v, msg, line, col);
+    }
+}
+
 void mss_v_tc_error(mss_validator_t *v, apr_off_t at)
 {
     unsigned long line;
