@@ -13,8 +13,10 @@
  * with iconv and the UTF-8 text goes to the checker and the rewriter as if
  * it were the body: their offsets are offsets into the UTF-8 output.
  *
- * What is held here is bounded: the head (at most MSS_TC_HEADMAX bytes, the
- * XML declaration must end within it) and a partial character (a few
+ * What is held here is bounded: the head (the first MSS_TC_HEADMAX bytes,
+ * always that many, or the whole body when it is shorter, so that the
+ * decision never depends on the split; the XML declaration must end
+ * within it) and a partial character (a few
  * bytes) between chunks.  The decision and the output depend on the bytes
  * only, never on how they were split.
  */
@@ -98,15 +100,14 @@ static const char *decl_encoding(apr_pool_t *p, const char *d)
                : NULL;
 }
 
-/* 0: not yet; 1: the head is enough to decide */
+/* 0: not yet; 1: the head is complete, the decision can be made */
 static int head_complete(const mss_validator_t *v, int *base, apr_size_t *skip,
                          char *view, apr_size_t cap)
 {
     const unsigned char *h = v->tc_head;
     apr_size_t n = v->tc_nhead;
-    apr_size_t k;
 
-    if (n < 4 && !v->finished) {
+    if (n < MSS_TC_HEADMAX && !v->finished) {
         return 0;
     }
     *base = 0;
@@ -125,14 +126,11 @@ static int head_complete(const mss_validator_t *v, int *base, apr_size_t *skip,
     else if (n >= 4 && h[0] == 0 && h[1] == '<' && h[2] == 0 && h[3] == '?') {
         *base = 2;
     }
-    k = ascii_view(h, n, *base, *skip, view, cap);
-    if (v->finished || n >= MSS_TC_HEADMAX) {
-        return 1;
-    }
-    if (strncmp(view, "<?xml", k < 5 ? k : 5) != 0) {
-        return 1; /* no declaration */
-    }
-    return k >= 5 && strstr(view, "?>") != NULL;
+    (void)ascii_view(h, n, *base, *skip, view, cap);
+    /* always the first MSS_TC_HEADMAX bytes (or the whole body): where a
+     * decoding error falls (in the head: nothing is transcoded) must not
+     * depend on how the body was split */
+    return v->finished || n >= MSS_TC_HEADMAX;
 }
 
 /* Encodings whose decoding does not depend on where a chunk ends: single

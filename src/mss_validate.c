@@ -3192,6 +3192,12 @@ apr_status_t mss_validator_feed(mss_validator_t *v, const char *buf,
          * failure, and stay failed (Rewrite: what is held goes out
          * unchanged first, as mss.h promises) */
         if (v->rw != NULL) {
+            if (v->tc_state == MSS_TC_HEAD && v->tc_nhead > 0) {
+                /* the first bytes the transcoder was still deciding on
+                 * were taken: they go out first */
+                v->tc_state = MSS_TC_OFF;
+                mss_rw_feed(v, (const char *)v->tc_head, v->tc_nhead);
+            }
             mss_rw_fail_open(v, NULL);
         }
         v->cb_status = APR_ENOMEM;
