@@ -758,8 +758,9 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end)
     }
     if (!rw->headers_done) {
         if (!mss_xml_raw_offsets(v->xml)) {
-            mss_rw_fail_open(v, "the body is not in UTF-8: it is passed on "
-                                "unchanged (transcoding is not done)");
+            mss_rw_fail_open(
+                v, "the body is not in UTF-8: it is passed on "
+                   "unchanged (not transcoded: see HDR-ENCODING-UTF)");
             return;
         }
         prolog_edits(v, end);

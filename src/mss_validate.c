@@ -1030,8 +1030,9 @@ static void on_start(void *baton, const char *uri, const char *local,
     if (v->rw != NULL) {
         if (v->depth_now == 0 && !mss_xml_raw_offsets(v->xml)) {
             /* the parser transcodes: its offsets are not the body's */
-            mss_rw_fail_open(v, "the body is not in UTF-8: it is passed on "
-                                "unchanged (transcoding is not done)");
+            mss_rw_fail_open(
+                v, "the body is not in UTF-8: it is passed on "
+                   "unchanged (not transcoded: see HDR-ENCODING-UTF)");
         }
         if (v->rw_tight) {
             mss_rw_room(v, mss_xml_offset(v->xml));
