@@ -256,6 +256,13 @@ static const char *msstrict_set_propstat_methods(cmd_parms *cmd, void *dv,
     return NULL;
 }
 
+/* @p list with @p item appended, space-separated (NULL: none yet) */
+static const char *msstrict_list_add(apr_pool_t *p, const char *list,
+                                     const char *item)
+{
+    return list == NULL ? item : apr_pstrcat(p, list, " ", item, NULL);
+}
+
 /* DAVMSStrictProxyMap /BACKEND/ /FRONTEND/: a path prefix a reverse proxy
  * maps (MS-HREF-PROXY-MAP); repeatable, the lines of one section add up */
 static const char *msstrict_set_proxy_map(cmd_parms *cmd, void *dv,
@@ -272,9 +279,7 @@ static const char *msstrict_set_proxy_map(cmd_parms *cmd, void *dv,
                             cmd->cmd->name, from, to);
     }
     pair = apr_pstrcat(cmd->pool, from, "=", to, NULL);
-    c->proxy_map = c->proxy_map == NULL
-                       ? pair
-                       : apr_pstrcat(cmd->pool, c->proxy_map, " ", pair, NULL);
+    c->proxy_map = msstrict_list_add(cmd->pool, c->proxy_map, pair);
     return NULL;
 }
 
@@ -291,9 +296,8 @@ static const char *msstrict_set_origin_map(cmd_parms *cmd, void *dv,
                             "(http://HOST[:PORT] or https://HOST[:PORT])",
                             cmd->cmd->name, arg);
     }
-    c->origin_map = c->origin_map == NULL
-                        ? apr_pstrdup(cmd->pool, arg)
-                        : apr_pstrcat(cmd->pool, c->origin_map, " ", arg, NULL);
+    c->origin_map = msstrict_list_add(cmd->pool, c->origin_map,
+                                      apr_pstrdup(cmd->pool, arg));
     return NULL;
 }
 

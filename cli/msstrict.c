@@ -278,6 +278,12 @@ static int write_body(const char *out, const char *data, apr_size_t len)
 static int fail_usage(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* @p list with @p item appended, space-separated (NULL: none yet) */
+static const char *list_add(apr_pool_t *p, const char *list, const char *item)
+{
+    return list == NULL ? item : apr_pstrcat(p, list, " ", item, NULL);
+}
+
 static int fail_usage(const char *fmt, ...)
 {
     va_list ap;
@@ -447,10 +453,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
                                   "http[s]://HOST[:PORT]",
                                   optarg);
             }
-            opts.origin_map =
-                opts.origin_map == NULL
-                    ? optarg
-                    : apr_pstrcat(pool, opts.origin_map, " ", optarg, NULL);
+            opts.origin_map = list_add(pool, opts.origin_map, optarg);
             break;
         case 'X':
             if (strchr(optarg, '=') == NULL || optarg[0] != '/'
@@ -458,10 +461,7 @@ static int run(apr_pool_t *pool, int argc, char **argv)
                 return fail_usage("--map: '%s' is not /BACKEND/=/FRONTEND/",
                                   optarg);
             }
-            opts.proxy_map =
-                opts.proxy_map == NULL
-                    ? optarg
-                    : apr_pstrcat(pool, opts.proxy_map, " ", optarg, NULL);
+            opts.proxy_map = list_add(pool, opts.proxy_map, optarg);
             break;
         case 'j':
             cli.json = 1;

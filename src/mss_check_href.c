@@ -101,6 +101,13 @@ static int has_dot_segment(const char *s, apr_size_t len, int form)
     return 0;
 }
 
+/* @p s (@p n bytes) starts with an http or https scheme */
+static int is_http(const char *s, apr_size_t n)
+{
+    return (n > 5 && strncasecmp(s, "http:", 5) == 0)
+           || (n > 6 && strncasecmp(s, "https:", 6) == 0);
+}
+
 int mss_map_prefix(const mss_validator_t *v, const char *key)
 {
     int j;
@@ -287,9 +294,7 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
     }
 
     form = mss_href_form(s, n);
-    http = form == MSS_HREF_ABSOLUTE
-           && ((n > 5 && strncasecmp(s, "http:", 5) == 0)
-               || (n > 6 && strncasecmp(s, "https:", 6) == 0));
+    http = form == MSS_HREF_ABSOLUTE && is_http(s, n);
     if (!in_location) {
         /* MS-HREF-SIMPLE-REF: RFC 4918 8.3 (location/href: MS-LOC-HREF-FORM) */
         if (form == MSS_HREF_RELATIVE || form == MSS_HREF_NETWORK_PATH) {
@@ -519,9 +524,7 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
             mss_v_mark(v, MSS_R_MS_HREF_SIMPLE_REF, line, col, "fixed");
             if (v->first_form == 0
                 && (form == MSS_HREF_PATH_ABSOLUTE
-                    || (form == MSS_HREF_ABSOLUTE && strchr(r, ':') != NULL
-                        && (strncasecmp(r, "http:", 5) == 0
-                            || strncasecmp(r, "https:", 6) == 0)))) {
+                    || (form == MSS_HREF_ABSOLUTE && is_http(r, rl)))) {
                 /* the first href that goes out sets the form the others
                  * are written in (MS-HREF-SAME-FORM) */
                 v->first_form = (int)form;
@@ -574,9 +577,7 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
     /* MS-HREF-ORIGIN (N1 with a map): a mapped back-end origin becomes the
      * request's */
     if (form == MSS_HREF_ABSOLUTE && v->origin.nalias > 0
-        && mss_rw_on(v, MSS_R_MS_HREF_ORIGIN)
-        && (strncasecmp(r, "http:", 5) == 0
-            || strncasecmp(r, "https:", 6) == 0)) {
+        && mss_rw_on(v, MSS_R_MS_HREF_ORIGIN) && is_http(r, rl)) {
         int same = 0;
 
         if (mss_href_key(v->rpool, r, rl, &v->origin, &same) != NULL
@@ -590,8 +591,7 @@ const char *mss_href_fix(mss_validator_t *v, const char *raw, apr_size_t len,
      * path before the proxy map looks at it; an absolute path gets the
      * origin after (below) */
     if (form == MSS_HREF_ABSOLUTE && mss_rw_on(v, MSS_R_MS_HREF_SAME_FORM)
-        && (strncasecmp(r, "http:", 5) == 0
-            || strncasecmp(r, "https:", 6) == 0)) {
+        && is_http(r, rl)) {
         const char *c = mss_href_same_form(v, r, rl, form);
 
         if (c != NULL) {

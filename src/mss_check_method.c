@@ -320,10 +320,27 @@ static apr_uint64_t sf_key(apr_uint64_t d, int code)
     return k != 0 ? k : 1;
 }
 
-int mss_method_sf_merge(mss_validator_t *v, int code)
+/* Remember the hrefs of the response that ends (v->digests) as listed by
+ * a status-form response with @p code */
+static void sf_record(mss_validator_t *v, int code)
 {
     int i;
 
+    if (v->sf_set == NULL) {
+        v->sf_set = mss_hset_make(v->pool);
+    }
+    for (i = 0; v->sf_set != NULL && i < v->digests->nelts; i++) {
+        if (mss_hset_add(
+                v->sf_set,
+                sf_key(APR_ARRAY_IDX(v->digests, i, apr_uint64_t), code))
+            < 0) {
+            break; /* out of memory: later duplicates stay, logged */
+        }
+    }
+}
+
+int mss_method_sf_merge(mss_validator_t *v, int code)
+{
     if (!mss_rw_on(v, MSS_R_MS_HREF_UNIQUE) || v->digests->nelts == 0) {
         return 0;
     }
@@ -333,14 +350,7 @@ int mss_method_sf_merge(mss_validator_t *v, int code)
             sf_key(APR_ARRAY_IDX(v->digests, 0, apr_uint64_t), code))) {
         return 1;
     }
-    if (v->sf_set == NULL) {
-        v->sf_set = mss_hset_make(v->pool);
-    }
-    for (i = 0; v->sf_set != NULL && i < v->digests->nelts; i++) {
-        /* out of memory: a later duplicate stays unmerged */
-        mss_hset_add(v->sf_set,
-                     sf_key(APR_ARRAY_IDX(v->digests, i, apr_uint64_t), code));
-    }
+    sf_record(v, code);
     return 0;
 }
 
@@ -826,17 +836,7 @@ void mss_method_response(mss_validator_t *v)
      * duplicate can be merged into (MS-HREF-UNIQUE) */
     if (status_form && r->code >= 0 && r->drop == 0
         && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE)) {
-        if (v->sf_set == NULL) {
-            v->sf_set = mss_hset_make(v->pool);
-        }
-        for (i = 0; v->sf_set != NULL && i < digests->nelts; i++) {
-            if (mss_hset_add(
-                    v->sf_set,
-                    sf_key(APR_ARRAY_IDX(digests, i, apr_uint64_t), r->code))
-                < 0) {
-                break; /* out of memory: later duplicates stay, logged */
-            }
-        }
+        sf_record(v, r->code);
     }
 }
 

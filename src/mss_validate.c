@@ -901,8 +901,6 @@ void mss_v_malformed(mss_validator_t *v, const char *msg)
 
 void mss_v_tc_error(mss_validator_t *v, apr_off_t at)
 {
-    unsigned long line;
-    unsigned long col;
     const char *why =
         apr_psprintf(v->pool,
                      "the body is not valid %s at byte %" APR_OFF_T_FMT
@@ -912,15 +910,10 @@ void mss_v_tc_error(mss_validator_t *v, apr_off_t at)
     if (v->rw != NULL) {
         mss_rw_fail_open(v, why);
     }
-    if (v->stop == MSS_OUTCOME_CLEAN && v->cb_status == APR_SUCCESS) {
-        mss_xml_position(v->xml, &line, &col);
-        on_error(v,
-                 apr_psprintf(v->pool,
-                              "a byte sequence that is not %s at byte "
-                              "%" APR_OFF_T_FMT " of the body",
-                              v->tc_from, at),
-                 line, col);
-    }
+    mss_v_malformed(v, apr_psprintf(v->pool,
+                                    "a byte sequence that is not %s at byte "
+                                    "%" APR_OFF_T_FMT " of the body",
+                                    v->tc_from, at));
 }
 
 static void on_error(void *baton, const char *msg, unsigned long line,
