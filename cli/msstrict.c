@@ -583,6 +583,10 @@ static int run(apr_pool_t *pool, int argc, char **argv)
             fprintf(stderr, "msstrict: cannot write %s\n", wr.name);
             return EXIT_USAGE;
         }
+        if (res.status != 0) {
+            /* an N3 fix answers with a plain status (or 409 becomes 207) */
+            fprintf(stderr, "msstrict: status %d\n", res.status);
+        }
         for (i = 0; i < hc->nelts; i++) {
             const mss_header_change_t *h =
                 &APR_ARRAY_IDX(hc, i, mss_header_change_t);

@@ -27,7 +27,8 @@ for my $xml (@xml) {
     my ($o, $e) = do { local $/; (<$out> // '', <$err> // '') };
     waitpid($pid, 0);
     die "$xml: exit " . ($? >> 8) . "\n$e" if ($? >> 8) > 1;
-    my $hdr = join('', map { /^msstrict: header (set|removed) (.*)$/
+    my $hdr = join('', map { /^msstrict: status (\d+)$/ ? "status $1\n"
+                             : /^msstrict: header (set|removed) (.*)$/
                                  ? ($1 eq 'set' ? "set $2\n" : "unset $2\n") : () }
                        split /\n/, $e);
     open(my $h, '>', "$base.hdr") or die "$base.hdr: $!\n";

@@ -162,6 +162,8 @@ typedef struct {
     apr_size_t dropped;      /* Rewrite: responses removed */
     apr_off_t bytes_out;     /* Rewrite: body bytes written */
     int rewritten;           /* Rewrite: the body or a header changed */
+    int status;              /* Rewrite: the HTTP status to send instead
+                              * (mss_validator_status), or 0 */
     unsigned long stop_line; /* where checking stopped (MALFORMED/...) */
     unsigned long stop_col;
 } mss_result_t;
@@ -294,6 +296,31 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
  */
 const apr_array_header_t *
 mss_validator_header_changes(const mss_validator_t *v);
+
+/**
+ * @brief Rewrite mode: the HTTP status the response goes out with, or 0
+ * when it keeps its own.  An opt-in N3 fix may answer a 207 with a plain
+ * status (PF-UNMAPPED-404, PP-PROPSTAT-FORM, DEL-MEMBERS-ONLY,
+ * DEL-HAS-FAILURE, MS-EMPTY, CM-OTHER-RESOURCE, LOCK-DEPTH0: the body is
+ * then the response's DAV:error, or empty, with a header change for
+ * Content-Type), or a 409 with 207 (LOCK-2518-409).  Final, as the
+ * header changes are, from the first call of the write callback on (or
+ * from finish): while such a fix may still come, the core holds its
+ * output (mss_validator_holding).
+ */
+int mss_validator_status(const mss_validator_t *v);
+
+/** @brief Rewrite mode: 1 while the core holds its output because a
+ *  collapse into a plain status may still come (see above). */
+int mss_validator_holding(const mss_validator_t *v);
+
+/**
+ * @brief Rewrite mode: stop holding for a collapse (a caller that cannot
+ * wait any longer, DAVMSStrictMaxBuffer): what is held goes to the write
+ * callback now and the 207 stays a 207.
+ * @return APR_SUCCESS, or the write callback's error
+ */
+apr_status_t mss_validator_release(mss_validator_t *v);
 
 /** @brief Top-level responses seen to their end so far (Rewrite: each has
  *  gone to the write callback by then, unless the body failed open). */

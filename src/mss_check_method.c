@@ -30,10 +30,14 @@ void mss_method_create(mss_validator_t *v)
     /* LOCK-DEPTH0: RFC 4918 9.10.3, a multistatus arises from depth
      * locking only */
     if (v->status == 207 && v->depth != NULL && v->depth_kind == 0) {
-        mss_v_doc(v, MSS_R_LOCK_DEPTH0,
-                  mss_rule_info(MSS_R_LOCK_DEPTH0)->severity, 0, 0,
-                  "207 to a Depth: 0 LOCK, which locks only the "
-                  "Request-URI (RFC 4918 9.10.3): a plain status fits");
+        if (mss_cl_wanted(v, MSS_R_LOCK_DEPTH0)) {
+            v->cl.depth0_late = 1; /* the collapse decides at the end */
+        }
+        else {
+            mss_v_doc(v, MSS_R_LOCK_DEPTH0,
+                      mss_rule_info(MSS_R_LOCK_DEPTH0)->severity, 0, 0,
+                      MSS_CL_DEPTH0);
+        }
     }
     /* LOCK-2518-409 is decided at the root element: only a multistatus
      * body makes a 409 the RFC 2518 shape */
@@ -658,8 +662,15 @@ static void redundant_status(mss_validator_t *v, response_t *r, int copymove)
                                          "reports failures",
                                          r->code, v->method));
     }
-    /* CM-423-ERROR: RFC 4918 9.8.5, 9.9.4, 11.3 (also DELETE) */
-    if (r->code == 423 && r->nerror == 0) {
+}
+
+/* CM-423-ERROR: RFC 4918 9.8.5, 9.9.4, 11.3 (also DELETE), for the
+ * response's own status whatever else it holds (a status beside
+ * propstats is MS-RESPONSE-FORM's); an empty DAV:error carries no
+ * condition either */
+static void lock_423_error(mss_validator_t *v, const response_t *r)
+{
+    if (r->nstatus > 0 && r->code == 423 && r->nerror_cond == 0) {
         mss_v_violation(v, MSS_R_CM_423_ERROR, r->line, r->col,
                         "423 without DAV:error (RFC 4918 11.3: SHOULD carry "
                         "lock-token-submitted or no-conflicting-lock)");
@@ -785,12 +796,22 @@ void mss_method_response(mss_validator_t *v)
     else if (v->m == MSS_M_PROPPATCH) {
         /* PP-PROPSTAT-FORM: RFC 4918 9.2, 9.2.1 */
         if (status_form) {
-            mss_v_violation(v, MSS_R_PP_PROPSTAT_FORM, r->line, r->col,
-                            apr_psprintf(v->rpool,
-                                         "PROPPATCH response in status form "
-                                         "(%d); RFC 4918 9.2.1 reports per "
-                                         "property",
-                                         r->code));
+            const char *msg = apr_psprintf(v->pool,
+                                           "PROPPATCH response in status "
+                                           "form (%d); RFC 4918 9.2.1 "
+                                           "reports per property",
+                                           r->code);
+
+            if (r->index == 1 && mss_cl_wanted(v, MSS_R_PP_PROPSTAT_FORM)) {
+                /* the collapse decides at the end */
+                v->cl.pp_msg = msg;
+                v->cl.pp_line = r->line;
+                v->cl.pp_col = r->col;
+            }
+            else {
+                mss_v_violation(v, MSS_R_PP_PROPSTAT_FORM, r->line, r->col,
+                                msg);
+            }
         }
         /* PP-ATOMIC: RFC 4918 9.2 */
         if (r->ps_2xx > 0 && r->ps_fail > 0) {
@@ -817,11 +838,13 @@ void mss_method_response(mss_validator_t *v)
         if (status_form) {
             redundant_status(v, r, 0);
         }
+        lock_423_error(v, r);
     }
     else if ((v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE)) {
         if (status_form) {
             redundant_status(v, r, 1);
         }
+        lock_423_error(v, r);
     }
     else if (v->m == MSS_M_LOCK) {
         /* LOCK-LEGACY-PROPSTAT: RFC 2518 8.10.10 vs RFC 4918 9.10.9 */
@@ -863,9 +886,10 @@ void mss_method_document(mss_validator_t *v)
         }
         /* PF-UNMAPPED-404: RFC 4918 9.6 */
         if (v->responses == 1 && v->first_unmapped) {
-            mss_v_at(v, MSS_R_PF_UNMAPPED_404, MSS_SEV_WARN, 1, 0, 0,
-                     "207 whose only response says the Request-URI does "
-                     "not exist (404): RFC 4918 9.6 answers a plain 404");
+            mss_cl_report(v, MSS_R_PF_UNMAPPED_404, 1, 0, 0,
+                          "207 whose only response says the Request-URI "
+                          "does not exist (404): RFC 4918 9.6 answers a "
+                          "plain 404");
         }
         /* PF-ANCESTORS-LISTED: RFC 4918 9.1 */
         for (i = 0; v->orphans != NULL && i < v->orphans->nelts; i++) {
@@ -879,18 +903,26 @@ void mss_method_document(mss_validator_t *v)
             }
         }
     }
+    else if (v->m == MSS_M_PROPPATCH) {
+        /* PP-PROPSTAT-FORM of response 1, when its collapse was asked
+         * for */
+        if (v->cl.pp_msg != NULL) {
+            mss_cl_report(v, MSS_R_PP_PROPSTAT_FORM, 1, v->cl.pp_line,
+                          v->cl.pp_col, v->cl.pp_msg);
+        }
+    }
     else if (v->m == MSS_M_DELETE) {
         /* DEL-HAS-FAILURE: RFC 4918 9.6.1, App. B */
         if (no_failure) {
-            mss_v_doc(v, MSS_R_DEL_HAS_FAILURE, MSS_SEV_WARN, 0, 0,
-                      "DELETE 207 without a failure: success is 204 "
-                      "(RFC 4918 9.6.1)");
+            mss_cl_report(v, MSS_R_DEL_HAS_FAILURE, 0, 0, 0,
+                          "DELETE 207 without a failure: success is 204 "
+                          "(RFC 4918 9.6.1)");
         }
         /* DEL-MEMBERS-ONLY: RFC 4918 9.6.1, only the Request-URI */
         if (v->responses == 1 && v->first_self) {
-            mss_v_at(v, MSS_R_DEL_MEMBERS_ONLY, MSS_SEV_WARN, 1, 0, 0,
-                     "DELETE 207 about the Request-URI alone: a plain "
-                     "status says the same (RFC 4918 9.6.1)");
+            mss_cl_report(v, MSS_R_DEL_MEMBERS_ONLY, 1, 0, 0,
+                          "DELETE 207 about the Request-URI alone: a plain "
+                          "status says the same (RFC 4918 9.6.1)");
         }
     }
     else if ((v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE)) {
@@ -905,16 +937,20 @@ void mss_method_document(mss_validator_t *v)
         /* CM-OTHER-RESOURCE: RFC 4918 9.8.3, 9.9.2 */
         if (v->entries_fail == 1 && v->fail_nonroot == 0
             && v->req_key != NULL) {
-            mss_v_doc(v, MSS_R_CM_OTHER_RESOURCE, MSS_SEV_WARN, 0, 0,
-                      apr_psprintf(v->pool,
-                                   "the only failure of this %s 207 is "
-                                   "on the source or destination root: a "
-                                   "plain status says the same (RFC 4918 "
-                                   "9.8.3, 9.9.2)",
-                                   v->method));
+            mss_cl_report(v, MSS_R_CM_OTHER_RESOURCE, 0, 0, 0,
+                          apr_psprintf(v->pool,
+                                       "the only failure of this %s 207 is "
+                                       "on the source or destination root: a "
+                                       "plain status says the same (RFC 4918 "
+                                       "9.8.3, 9.9.2)",
+                                       v->method));
         }
     }
     else if (v->m == MSS_M_LOCK) {
+        /* LOCK-DEPTH0, when its collapse was asked for */
+        if (v->cl.depth0_late) {
+            mss_cl_report(v, MSS_R_LOCK_DEPTH0, 0, 0, 0, MSS_CL_DEPTH0);
+        }
         /* LOCK-IS-FAILURE: RFC 4918 9.10.3, 9.10.6 */
         if (no_failure) {
             mss_v_doc(v, MSS_R_LOCK_IS_FAILURE, MSS_SEV_WARN, 0, 0,

@@ -215,7 +215,7 @@ void mss_origin_from_host(mss_origin_t *o, apr_pool_t *p, const char *scheme,
     else {
         h = apr_pstrdup(p, host);
     }
-    mss_lower(h);
+    mss_lower_host(h);
     o->host = h;
 }
 
@@ -303,7 +303,7 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
         else {
             host = apr_pstrmemdup(p, hp, (size_t)(auth_end - hp));
         }
-        mss_lower(host);
+        mss_lower_host(host);
         path = auth_end;
         plen = (size_t)(href + len - auth_end);
     }

@@ -151,6 +151,8 @@ const char *mss_charset_norm(apr_pool_t *p, const char *name);
 char *mss_escape(apr_pool_t *p, const char *s, size_t len, size_t cap);
 
 /** Lower-case ASCII letters of @p s in place. */
+/* a host in place: letters to lower case, escapes' hex digits to upper */
+void mss_lower_host(char *s);
 void mss_lower(char *s);
 
 /** 1 when @p s holds only XML whitespace (space, tab, CR, LF). */
@@ -234,5 +236,10 @@ apr_off_t mss_xml_offset(const mss_xml_t *x);
 /** 1 when the parser reads the body's bytes as they are (UTF-8, no
  *  transcoder), so mss_xml_offset() values are offsets into the body. */
 int mss_xml_raw_offsets(const mss_xml_t *x);
+/** Inside the start callback: the namespace declarations in scope there
+ *  that the element does not make itself, as attributes
+ *  (' xmlns:P="uri"...'; a default one too, unless undeclared), for
+ *  copying the element out of its document; "" when none. */
+const char *mss_xml_ns_outer(const mss_xml_t *x, apr_pool_t *p);
 
 #endif /* MSS_PRIVATE_H */

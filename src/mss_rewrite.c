@@ -53,6 +53,15 @@ struct mss_rw_t {
     apr_off_t out;
     apr_array_header_t *hdrs; /* mss_header_change_t */
     const char *ct_charset;   /* a charset added to Content-Type */
+    /* the output held while a collapse of the 207 into a plain status may
+     * still come (mss_collapse.c), on the heap, bounded by max */
+    char *hold;
+    apr_size_t hlen;
+    apr_size_t hcap;
+    int holding;
+    int hold_over;       /* the hold ended at its bound */
+    int status;          /* the status the response goes out with, or 0 */
+    const char *cl_body; /* a collapse's body ("" = none), or NULL */
 };
 
 /* ---- set-up -------------------------------------------------------- */
@@ -65,6 +74,8 @@ static apr_status_t rw_cleanup(void *data)
 
     free(rw->buf);
     rw->buf = NULL;
+    free(rw->hold);
+    rw->hold = NULL;
     return APR_SUCCESS;
 }
 
@@ -101,6 +112,7 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
     mss_xml_watch(v->xml, &v->rw_tight);
     v->doctype_off = -1;
     v->root_end = -1;
+    mss_cl_start(v);
     return APR_SUCCESS;
 }
 
@@ -179,6 +191,15 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_DEL_NO_204:
     case MSS_R_CM_NO_424:
     case MSS_R_CM_NO_201_204:
+    /* a plain status instead of the 207 (mss_collapse.c) */
+    case MSS_R_PF_UNMAPPED_404:
+    case MSS_R_PP_PROPSTAT_FORM:
+    case MSS_R_DEL_MEMBERS_ONLY:
+    case MSS_R_DEL_HAS_FAILURE:
+    case MSS_R_MS_EMPTY:
+    case MSS_R_CM_OTHER_RESOURCE:
+    case MSS_R_LOCK_DEPTH0:
+    case MSS_R_LOCK_2518_409:
         return 1;
     default:
         return 0;
@@ -187,7 +208,7 @@ int mss_rule_fixable(mss_rule_e rule)
 
 /* ---- held bytes ---------------------------------------------------- */
 
-static apr_status_t out(mss_validator_t *v, const char *s, apr_size_t n)
+static apr_status_t emit_out(mss_validator_t *v, const char *s, apr_size_t n)
 {
     apr_status_t rv;
 
@@ -202,6 +223,118 @@ static apr_status_t out(mss_validator_t *v, const char *s, apr_size_t n)
     }
     v->rw->out += (apr_off_t)n;
     return APR_SUCCESS;
+}
+
+/* Room for @p need held output bytes; 0 past the bound or out of memory */
+static int hold_room(mss_rw_t *rw, apr_size_t need)
+{
+    apr_size_t cap = rw->hcap > 0 ? rw->hcap : 4096;
+    char *nb;
+
+    if (need > rw->max) {
+        return 0;
+    }
+    if (need <= rw->hcap) {
+        return 1;
+    }
+    while (cap < need) {
+        cap *= 2;
+    }
+    nb = realloc(rw->hold, cap);
+    if (nb == NULL) {
+        return 0;
+    }
+    rw->hold = nb;
+    rw->hcap = cap;
+    return 1;
+}
+
+static apr_status_t out(mss_validator_t *v, const char *s, apr_size_t n)
+{
+    mss_rw_t *rw = v->rw;
+
+    if (rw->holding && n > 0 && v->cb_status == APR_SUCCESS) {
+        if (hold_room(rw, rw->hlen + n)) {
+            memcpy(rw->hold + rw->hlen, s, n);
+            rw->hlen += n;
+            return APR_SUCCESS;
+        }
+        /* RW-LIMITS: no collapse of a body this large; what is held goes
+         * now */
+        rw->hold_over = 1;
+        mss_rw_release(v);
+    }
+    return emit_out(v, s, n);
+}
+
+void mss_rw_hold(mss_validator_t *v)
+{
+    if (v->rw != NULL && !v->rw->pass && v->rw->out == 0) {
+        v->rw->holding = 1;
+    }
+}
+
+int mss_rw_holding(const mss_validator_t *v)
+{
+    return v->rw != NULL && v->rw->holding;
+}
+
+apr_status_t mss_rw_release(mss_validator_t *v)
+{
+    mss_rw_t *rw = v->rw;
+
+    if (rw != NULL && rw->holding) {
+        rw->holding = 0;
+        if (rw->hlen > 0 && !rw->headers_done) {
+            mss_rw_headers(v);
+        }
+        emit_out(v, rw->hold, rw->hlen);
+        rw->hlen = 0;
+    }
+    return v->cb_status;
+}
+
+int mss_rw_hold_over(const mss_validator_t *v)
+{
+    return v->rw != NULL && v->rw->hold_over;
+}
+
+int mss_rw_untouched(const mss_validator_t *v, apr_off_t a, apr_off_t b)
+{
+    int i;
+
+    for (i = 0; i < v->rw->edits->nelts; i++) {
+        const edit_t *e = &APR_ARRAY_IDX(v->rw->edits, i, edit_t);
+
+        if (e->a == e->b ? e->a > a && e->a < b : e->a < b && e->b > a) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void mss_rw_set_status(mss_validator_t *v, int status, const char *body)
+{
+    mss_rw_t *rw = v->rw;
+
+    rw->status = status;
+    rw->cl_body = body;
+    rw->changed = 1;
+}
+
+int mss_validator_status(const mss_validator_t *v)
+{
+    return v->rw != NULL ? v->rw->status : 0;
+}
+
+apr_status_t mss_validator_release(mss_validator_t *v)
+{
+    return mss_rw_release(v);
+}
+
+int mss_validator_holding(const mss_validator_t *v)
+{
+    return mss_rw_holding(v);
 }
 
 const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b)
@@ -801,6 +934,7 @@ void mss_rw_fail_open(mss_validator_t *v, const char *why)
     }
     rw->pass = 1;
     rw->edits->nelts = 0;
+    mss_rw_release(v);
     {
         /* the fixes found so far in the open response are never applied */
         pending_t *pv;
@@ -882,6 +1016,24 @@ void mss_rw_finish(mss_validator_t *v)
     mss_rw_t *rw = v->rw;
 
     rw->finished = 1;
+    if (!rw->pass && rw->cl_body != NULL) {
+        /* a collapse (mss_collapse.c): what was held and what is left
+         * give way to the plain status and its body */
+        rw->hlen = 0;
+        rw->holding = 0;
+        rw->base += (apr_off_t)rw->len;
+        rw->len = 0;
+        rw->edits->nelts = 0;
+        mss_rw_headers(v);
+        if (rw->cl_body[0] != '\0') {
+            set_header(v, "Content-Type", "application/xml; charset=\"utf-8\"");
+        }
+        else {
+            set_header(v, "Content-Type", NULL);
+        }
+        emit_out(v, rw->cl_body, strlen(rw->cl_body));
+        return;
+    }
     if (!rw->pass) {
         /* what follows the root (comments, whitespace) */
         if (rw->len > 0) {
@@ -889,6 +1041,7 @@ void mss_rw_finish(mss_validator_t *v)
         }
         mss_rw_headers(v);
     }
+    mss_rw_release(v);
 }
 
 void mss_rw_changed(mss_validator_t *v)

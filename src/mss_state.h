@@ -118,6 +118,7 @@ typedef struct {
     apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE); the
                                 * validator's, emptied per propstat */
     int drop_1xx;              /* Rewrite: MS-STATUS-1XX may remove it */
+    int code_out;              /* Rewrite: the status a fix gave it, or 0 */
 } propstat_t;
 
 /* The top-level response being parsed. */
@@ -197,9 +198,49 @@ typedef struct {
     int names_off;          /* out of memory: names no longer tracked */
     mss_hset_t *names;      /* digests, once past the linear size */
     mss_hset_t *names_code; /* digests mixed with their status */
+    int href_added; /* Rewrite: the Request-URI went in (MS-HREF-REQUIRED) */
+    unsigned int nerror_cond; /* DAV:error children with an element */
+    unsigned int err_removed; /* Rewrite: DAV:error children that go
+                               * (MS-ERR-CONTENT) */
+    int out_code;             /* Rewrite: the status it goes out with in status
+                         * form (converted by a fix too), or 0 */
+    const char *err_ns;       /* Rewrite, a collapse: the declarations in scope
+                         * at its DAV:error (mss_xml_ns_outer) */
     pending_t *head;
     pending_t *tail;
 } response_t;
+
+/* Rewrite: collapsing a 207 into a plain status (mss_collapse.c; the N3
+ * actions of rules.md that answer with the one outcome's status) */
+enum {
+    MSS_CL_UNMAPPED = 1,   /* PF-UNMAPPED-404 */
+    MSS_CL_PP = 2,         /* PP-PROPSTAT-FORM */
+    MSS_CL_DEL_SELF = 4,   /* DEL-MEMBERS-ONLY */
+    MSS_CL_DEL_OK = 8,     /* DEL-HAS-FAILURE: 204 */
+    MSS_CL_DEL_EMPTY = 16, /* MS-EMPTY for DELETE: 204 */
+    MSS_CL_CM = 32,        /* CM-OTHER-RESOURCE */
+    MSS_CL_LOCK0 = 64      /* LOCK-DEPTH0 */
+};
+#define MSS_CL_ONE                                                             \
+    (MSS_CL_UNMAPPED | MSS_CL_PP | MSS_CL_DEL_SELF | MSS_CL_CM | MSS_CL_LOCK0)
+
+typedef struct {
+    unsigned int rules; /* MSS_CL_* still possible; 0 = none (any more) */
+    unsigned long out;  /* responses that went out (not dropped) */
+    /* the first response that went out, as a plain status would carry it */
+    int code;         /* its status (status form), or -1 */
+    int unmapped;     /* the "no such resource" shape (PF-UNMAPPED-404) */
+    int self;         /* its one href names the Request-URI */
+    int root;         /* ... or the Destination */
+    const char *body; /* its DAV:error as a document, or "" */
+    const char *href; /* its href (for a late report), in the pool */
+    apr_size_t href_len;
+    /* findings that wait for the decision (it comes at the end) */
+    const char *pp_msg; /* PP-PROPSTAT-FORM of response 1 */
+    unsigned long pp_line;
+    unsigned long pp_col;
+    int depth0_late; /* LOCK-DEPTH0 */
+} mss_cl_t;
 
 /* A descendant whose parent collection was not yet listed. */
 typedef struct {
@@ -345,6 +386,7 @@ struct mss_validator_t {
     apr_off_t doctype_off;   /* offset at the DOCTYPE event, or -1 */
     apr_array_header_t *prop_ranges; /* Rewrite: apr_off_t pairs, the
                                       * values of this propstat */
+    mss_cl_t cl;                     /* Rewrite: a collapse (mss_collapse.c) */
     unsigned long fails_real; /* non-424 failures so far (RW-KEEP-FAILURE) */
     int self_seen;            /* a response naming the Request-URI so far */
     apr_size_t fixed;
@@ -513,6 +555,32 @@ apr_status_t mss_v_feed_body(mss_validator_t *v, const char *buf,
 void mss_v_tc_error(mss_validator_t *v, apr_off_t at);
 /* mss_validate.c: stop checking, the body is not well-formed (@p msg) */
 void mss_v_malformed(mss_validator_t *v, const char *msg);
+
+/* mss_rewrite.c: the output held for a collapse; its status and body */
+void mss_rw_hold(mss_validator_t *v);
+int mss_rw_holding(const mss_validator_t *v);
+apr_status_t mss_rw_release(mss_validator_t *v);
+int mss_rw_hold_over(const mss_validator_t *v);
+/* no edit of the open response touches [a, b) */
+int mss_rw_untouched(const mss_validator_t *v, apr_off_t a, apr_off_t b);
+void mss_rw_set_status(mss_validator_t *v, int status, const char *body);
+
+/* mss_collapse.c */
+/* 1 when @p rule's N3 collapse is asked for (--rule ID=fix) in a mode
+ * that rewrites: its finding may wait for the decision */
+int mss_cl_wanted(const mss_validator_t *v, mss_rule_e rule);
+void mss_cl_start(mss_validator_t *v);
+void mss_cl_root_child(mss_validator_t *v);
+void mss_cl_response(mss_validator_t *v);
+/* at the document's end: report @p rule's finding (@p index: its
+ * response, 0 = the document), and collapse the 207 under it when it
+ * can; 1 when collapsed */
+int mss_cl_report(mss_validator_t *v, mss_rule_e rule, unsigned long index,
+                  unsigned long line, unsigned long col, const char *msg);
+void mss_cl_flush(mss_validator_t *v);
+#define MSS_CL_DEPTH0                                                          \
+    "207 to a Depth: 0 LOCK, which locks only the Request-URI (RFC 4918 "      \
+    "9.10.3): a plain status fits"
 
 /* mss_check_method.c */
 void mss_method_create(mss_validator_t *v);

@@ -19,6 +19,28 @@ void mss_lower(char *s)
     }
 }
 
+void mss_lower_host(char *s)
+{
+    /* RFC 3986 6.2.2.1: a host compares case-insensitively, but the hex
+     * digits of a percent-encoding are upper case in normal form */
+    int hexd = 0;
+
+    for (; *s != '\0'; s++) {
+        if (hexd > 0) {
+            hexd--;
+            if (*s >= 'a' && *s <= 'f') {
+                *s = (char)(*s - 'a' + 'A');
+            }
+        }
+        else if (*s == '%') {
+            hexd = 2;
+        }
+        else if (*s >= 'A' && *s <= 'Z') {
+            *s = (char)(*s - 'A' + 'a');
+        }
+    }
+}
+
 int mss_is_xml_space(const char *s, size_t len)
 {
     size_t i;

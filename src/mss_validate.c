@@ -1114,11 +1114,21 @@ static void on_start(void *baton, const char *uri, const char *local,
             mv.ctx = C_MULTISTATUS;
             if (v->status == 409 && v->m == MSS_M_LOCK) {
                 /* LOCK-2518-409: RFC 2518 8.10.4, corrected by RFC 4918
-                 * App. F.2 */
-                mss_v_doc(v, MSS_R_LOCK_2518_409, MSS_SEV_INFO, line, col,
-                          "a failed depth LOCK answered 409 with a "
-                          "multistatus (RFC 2518 8.10.4); RFC 4918 9.10.3 "
-                          "uses 207");
+                 * App. F.2; N3 opt-in: the status becomes 207 */
+                static const char msg[] =
+                    "a failed depth LOCK answered 409 with a multistatus "
+                    "(RFC 2518 8.10.4); RFC 4918 9.10.3 uses 207";
+
+                if (mss_rw_on(v, MSS_R_LOCK_2518_409)) {
+                    mss_rw_set_status(v, 207, NULL);
+                    doc_fixed(v, MSS_R_LOCK_2518_409, line, col,
+                              apr_pstrcat(v->pool, msg,
+                                          ": answered 207 instead", NULL));
+                }
+                else {
+                    mss_v_doc(v, MSS_R_LOCK_2518_409, MSS_SEV_INFO, line, col,
+                              msg);
+                }
             }
         }
         else if (v->status != 207) {
@@ -1241,6 +1251,9 @@ static void on_start(void *baton, const char *uri, const char *local,
     if (v->rw != NULL && parent != NULL && v->depth_now == 2
         && parent->ctx == C_MULTISTATUS) {
         root_child_start(v, parent, f);
+        if (f->ctx != C_RESPONSE && v->cl.rules != 0) {
+            mss_cl_root_child(v);
+        }
     }
 
     switch ((ctx_e)f->ctx) {
@@ -1294,6 +1307,10 @@ static void on_start(void *baton, const char *uri, const char *local,
             if (++v->resp.nerror == 2) {
                 v->resp.dup_line[1] = line;
                 v->resp.dup_col[1] = col;
+            }
+            if (v->cl.rules != 0 && v->resp.nerror == 1) {
+                /* a collapse may send it as a document of its own */
+                v->resp.err_ns = mss_xml_ns_outer(v->xml, v->rpool);
             }
         }
         break;
@@ -1538,6 +1555,9 @@ static void status_fix(mss_validator_t *v, const frame_t *f)
             return;
         }
         mss_rw_edit(v, a, b, "HTTP/1.1 500 Internal Server Error");
+        if (v->in_propstat) {
+            v->ps.code_out = 500; /* what a conversion to status form reads */
+        }
         mss_v_mark(v, MSS_R_MS_STATUS_1XX, f->line, f->col, "fixed");
         mss_v_mark(v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col, "fixed");
         mss_v_mark(v, MSS_R_MS_STATUS_REASON, f->line, f->col, "fixed");
@@ -1872,11 +1892,13 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         wrap_condition(v, &v->ps.bare, v->ps.nerror,
                        mss_rw_qual(v, mss_rw_lt(v, f->tag)));
 
+        int code = v->ps.code_out != 0 ? v->ps.code_out : v->ps.code;
+
         if (r->ps_ranges == NULL) {
             r->ps_ranges = apr_array_make(v->rpool, 4, sizeof(apr_off_t));
-            r->ps_code_one = v->ps.code;
+            r->ps_code_one = code;
         }
-        else if (r->ps_code_one != v->ps.code) {
+        else if (r->ps_code_one != code) {
             r->ps_code_one = -2;
         }
         rg = MSS_PUSH(r->ps_ranges, apr_off_t);
@@ -2054,9 +2076,20 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         mss_rw_edit(v, mss_rw_ws_back(v, r->loc_a, 0), r->loc_b, "");
         mss_v_mark(v, MSS_R_MS_LOC_STATUS, 0, 0, "fixed");
     }
-    if (r->code == 423 && r->nerror == 0 && r->bare.n == 0 && r->nhref == 1
-        && h0 != NULL && h0->fix == NULL && h0->len > 0 && h0->checked
+    if (r->out_code == 423 && r->npropstat > 0 && r->nerror_cond == 0
         && mss_rw_on(v, MSS_R_CM_423_ERROR)
+        && ((v->m == MSS_M_DELETE) || (v->m == MSS_M_COPY)
+            || (v->m == MSS_M_MOVE))
+        && !reported(v, MSS_R_CM_423_ERROR)) {
+        /* a 423 propstat made status form (MS-PROPSTAT-METHOD) is now a
+         * 423 entry of its own */
+        mss_v_violation(v, MSS_R_CM_423_ERROR, r->line, r->col,
+                        "423 without DAV:error (RFC 4918 11.3: SHOULD carry "
+                        "lock-token-submitted or no-conflicting-lock)");
+    }
+    if ((r->code == 423 || r->out_code == 423) && r->nerror == r->err_removed
+        && r->bare.n == 0 && r->nhref == 1 && h0 != NULL && h0->fix == NULL
+        && h0->len > 0 && h0->checked && mss_rw_on(v, MSS_R_CM_423_ERROR)
         && reported(v, MSS_R_CM_423_ERROR)) {
         const char *q = mss_rw_qual(v, lt);
         apr_off_t et = mss_rw_end_tag(v, end);
@@ -2112,6 +2145,7 @@ static void response_edits(mss_validator_t *v)
     if (code == 0) {
         code = response_form_fix(v, lt);
     }
+    r->out_code = code;
     if (code > 0 && r->children == r->nhref + r->nstatus + r->npropstat
         && !r->stray && mss_method_sf_merge(v, code)
         && reported(v, MSS_R_MS_HREF_UNIQUE)) {
@@ -2180,6 +2214,7 @@ static void response_edits(mss_validator_t *v)
                         apr_psprintf(v->rpool, "<%shref>%s</%shref>", q, u, q));
             mss_v_mark(v, MSS_R_MS_HREF_REQUIRED, 0, 0, "fixed");
             mss_method_note_href(v, v->uri);
+            r->href_added = 1;
         }
     }
 }
@@ -2325,6 +2360,7 @@ static void response_end(mss_validator_t *v)
     mss_method_response(v);
     if (v->rw != NULL) {
         response_edits(v);
+        mss_cl_response(v);
     }
     flush_response(v);
     v->in_response = 0;
@@ -2333,7 +2369,7 @@ static void response_end(mss_validator_t *v)
 /* Rewrite, MS-ERR-LOCK-TOKEN-HREF (rules.md: N3 opt-in, insert the
  * enclosing response's own href: a 423 resource is itself locked,
  * directly or through an ancestor): an empty lock-token-submitted of a
- * response whose one href came first and is left as it is gets
+ * response whose one href came first gets
  * <P:href>its href</P:href>, P its own prefix; <P:x/> becomes
  * <P:x><P:href>...</P:href></P:x>.  1 when done. */
 static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
@@ -2357,13 +2393,17 @@ static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
     lt = mss_rw_lt(v, f->tag);
     tag = lt >= 0 ? mss_rw_bytes(v, lt, end) : NULL;
     if (tag == NULL || f->children > 0 || h0 == NULL || r->nhref != 1
-        || h0->fix != NULL || h0->len == 0 || !h0->checked
+        || h0->len == 0 || !h0->checked
         || !mss_rw_on(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF)
         || (q = mss_rw_qual(v, lt)) == NULL) {
         return 0;
     }
+    /* the href as it goes out (an href fix is known at its end) */
     href = apr_psprintf(v->rpool, "<%shref>%s</%shref>", q,
-                        mss_rw_escape(v->rpool, h0->s, h0->len), q);
+                        h0->fix != NULL
+                            ? mss_rw_escape(v->rpool, h0->fix, strlen(h0->fix))
+                            : mss_rw_escape(v->rpool, h0->s, h0->len),
+                        q);
     if (tag[f->tag - lt] == '>') {
         /* before its end tag */
         apr_off_t et = mss_rw_end_tag(v, end);
@@ -2797,6 +2837,9 @@ static void on_end(void *baton)
                 parent->eb = mss_xml_offset(v->xml);
             }
         }
+        if (f->children > 0 && parent != NULL && parent->ctx == C_RESPONSE) {
+            v->resp.nerror_cond++; /* one that says something */
+        }
         /* MS-ERR-CONTENT: RFC 4918 14.5; Rewrite (rules.md N1): an error
          * without a condition goes, text beside conditions is stripped */
         if (f->children == 0) {
@@ -2809,6 +2852,9 @@ static void on_end(void *baton)
                 mss_v_mark_last(v, MSS_R_MS_ERR_CONTENT);
                 if (v->in_propstat) {
                     v->ps.removed++;
+                }
+                else if (parent != NULL && parent->ctx == C_RESPONSE) {
+                    v->resp.err_removed++;
                 }
             }
         }
@@ -2969,11 +3015,13 @@ static void document_end(mss_validator_t *v)
             flag = 1;
         }
         if (flag) {
-            mss_v_doc(v, MSS_R_MS_EMPTY, sev_of(MSS_R_MS_EMPTY), 0, 0,
-                      apr_psprintf(v->pool,
-                                   "empty multistatus in a %s 207 "
-                                   "reports no outcome",
-                                   mss_v_esc(v, v->method, strlen(v->method))));
+            /* (for DELETE, N3 opt-in: 204, mss_collapse.c) */
+            mss_cl_report(
+                v, MSS_R_MS_EMPTY, 0, 0, 0,
+                apr_psprintf(v->pool,
+                             "empty multistatus in a %s 207 "
+                             "reports no outcome",
+                             mss_v_esc(v, v->method, strlen(v->method))));
         }
     }
     mss_method_document(v);
@@ -3261,6 +3309,7 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
                           "207 with an empty body (RFC 4918 13: the "
                           "outcome is in the multistatus body)");
             }
+            mss_cl_flush(v);
             if (v->rw != NULL) {
                 mss_rw_finish(v);
             }
@@ -3283,6 +3332,7 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
             if (v->stop == MSS_OUTCOME_CLEAN) {
                 document_end(v);
             }
+            mss_cl_flush(v);
             if (v->root_desc_late) {
                 /* the root never ended: (a) is reported as it stands */
                 v->root_desc_late = 0;
@@ -3317,6 +3367,7 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
         res->fixed = v->fixed;
         res->dropped = v->dropped;
         res->rewritten = mss_rw_result(v, &res->bytes_out);
+        res->status = mss_validator_status(v);
         res->stop_line = v->stop_line;
         res->stop_col = v->stop_col;
         if (v->stop != MSS_OUTCOME_CLEAN) {

@@ -38,6 +38,7 @@ struct mss_xml_t {
     int depth;
     const int *gate;  /* hand text up only while *gate */
     const int *watch; /* call h->progress on text events while *watch */
+    int own_ns;       /* declarations on the element being started */
 };
 
 void mss_global_init(void)
@@ -225,7 +226,6 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *cur = ctxt->input != NULL ? ctxt->input->cur : NULL;
 
     (void)prefix;
-    (void)nb_namespaces;
     (void)namespaces;
     (void)nb_defaulted;
     (void)attributes;
@@ -240,8 +240,73 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         return;
     }
     x->depth++;
+    x->own_ns = nb_namespaces;
     x->h->start(x->baton, (const char *)URI, (const char *)localname,
                 nb_attributes);
+    x->own_ns = 0;
+}
+
+/* @p s for a double-quoted attribute value */
+static const char *attr_escape(apr_pool_t *p, const char *s)
+{
+    const char *c;
+    char *o;
+    char *w;
+
+    if (strpbrk(s, "&<\"") == NULL) {
+        return s;
+    }
+    w = o = apr_palloc(p, 6 * strlen(s) + 1);
+    for (c = s; *c != '\0'; c++) {
+        const char *e = *c == '&'   ? "&amp;"
+                        : *c == '<' ? "&lt;"
+                        : *c == '"' ? "&quot;"
+                                    : NULL;
+
+        if (e != NULL) {
+            apr_size_t n = strlen(e);
+
+            memcpy(w, e, n);
+            w += n;
+        }
+        else {
+            *w++ = *c;
+        }
+    }
+    *w = '\0';
+    return o;
+}
+
+const char *mss_xml_ns_outer(const mss_xml_t *x, apr_pool_t *p)
+{
+    const xmlParserCtxtPtr ctxt = x->ctxt;
+    const xmlChar **t = ctxt->nsTab;
+    int own = 2 * x->own_ns;
+    int n = ctxt->nsNr - own;
+    const char *s = "";
+    int i;
+    int j;
+
+    /* libxml2 keeps the declarations in scope as prefix/name pairs, the
+     * element's own last; an inner declaration of a prefix hides an
+     * outer one */
+    for (i = 0; t != NULL && own >= 0 && n > 0 && i < n; i += 2) {
+        const char *pre = (const char *)t[i];
+        const char *uri = (const char *)t[i + 1];
+        int hidden = 0;
+
+        for (j = i + 2; j < ctxt->nsNr && !hidden; j += 2) {
+            hidden = (pre == NULL) == (t[j] == NULL)
+                     && (pre == NULL || strcmp(pre, (const char *)t[j]) == 0);
+        }
+        if (hidden || uri == NULL || (pre == NULL && uri[0] == '\0')) {
+            continue;
+        }
+        s = apr_pstrcat(p, s, pre != NULL ? " xmlns:" : " xmlns",
+                        pre != NULL ? pre : "", "=\"", attr_escape(p, uri),
+                        "\"", NULL);
+    }
+    return s;
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,

@@ -153,12 +153,17 @@ for my $xml (@fixtures) {
     }
     (my $ghdr = $xml) =~ s/\.xml$/.hdr/;
     if (-e $ghdr) {
-        my $hdr = join('', map { /^msstrict: header (set|removed) (.*)$/
+        # (a status line first when an N3 fix answers with another status)
+        my $hdr = join('', map { /^msstrict: status (\d+)$/ ? "status $1\n"
+                                 : /^msstrict: header (set|removed) (.*)$/
                                      ? ($1 eq 'set' ? "set $2\n" : "unset $2\n") : () }
                            split /\n/, $e);
         is($hdr, slurp($ghdr), "$name: header changes equal the .hdr file");
     }
-    my $in_ok = !grep { $_->{rule} eq 'XML-WELLFORMED' || $_->{rule} eq 'RW-FAIL-OPEN' } @v;
+    # a 207 answered with a plain status and no body (204, or a 404
+    # without DAV:error) has nothing to parse
+    my $nobody = $e =~ /^msstrict: status \d+$/m && defined $outb && $outb eq '';
+    my $in_ok = !$nobody && !grep { $_->{rule} eq 'XML-WELLFORMED' || $_->{rule} eq 'RW-FAIL-OPEN' } @v;
     if ($have_xmllint && $in_ok) {
         my $lint = system('xmllint', '--noout', '--nonet', "$rwdir/out.xml") >> 8;
         is($lint, 0, "$name: xmllint parses the rewritten body");

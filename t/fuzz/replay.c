@@ -23,6 +23,10 @@ static void replay_file(const char *path, int raw)
     unsigned char *buf;
     long len;
     static const unsigned sels[] = {0x00, 0x08, 0x19, 0x2a, 0x3b, 0x4c, 0xc3};
+    /* with every opt-in fix on (fuzz_rewrite.c: byte 1 odd): PROPPATCH,
+     * MOVE, LOCK Depth 0, PROPFIND Depth 0, COPY Depth 1, DELETE Depth
+     * infinity (fuzz_req.h) */
+    static const unsigned opt_sels[] = {0x01, 0x04, 0x12, 0x1a, 0x2a, 0x36};
     size_t i;
 
     if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0
@@ -50,6 +54,13 @@ static void replay_file(const char *path, int raw)
             buf[0] = (unsigned char)sels[i];
             buf[1] = (unsigned char)(split >> 8);
             buf[2] = (unsigned char)split;
+            LLVMFuzzerTestOneInput(buf, (size_t)len + 3);
+            runs++;
+        }
+        for (i = 0; i < sizeof(opt_sels) / sizeof(opt_sels[0]); i++) {
+            buf[0] = (unsigned char)opt_sels[i];
+            buf[1] = 1;
+            buf[2] = (unsigned char)(i * 37);
             LLVMFuzzerTestOneInput(buf, (size_t)len + 3);
             runs++;
         }

@@ -384,7 +384,10 @@ __attribute__((unused)) static int run_fixture(apr_pool_t *p,
         int i;
 
         t->headers = mss_validator_header_changes(v);
-        t->hdr = "";
+        /* a status of its own first (mss_validator_status), as the CLI
+         * prints it */
+        t->hdr =
+            res->status != 0 ? apr_psprintf(p, "status %d\n", res->status) : "";
         for (i = 0; i < t->headers->nelts; i++) {
             const mss_header_change_t *h =
                 &APR_ARRAY_IDX(t->headers, i, mss_header_change_t);
