@@ -883,7 +883,9 @@ static void msstrict_finish(msstrict_ctx *ctx)
             strcmp(result, "rejected") == 0 ? apr_psprintf(
                 r->pool, "; the client gets %d and none of the body",
                 msstrict_reject_status(r))
-                                            : "",
+            : res.status != 0
+                ? apr_psprintf(r->pool, "; answered %d instead", res.status)
+                : "",
             msstrict_mode_name(ctx->mode),
             msstrict_log_text(r->pool, r->method),
             msstrict_log_text(r->pool, r->unparsed_uri));
@@ -1002,7 +1004,12 @@ static apr_status_t msstrict_start(ap_filter_t *f, msstrict_ctx **out)
     int mode = c->mode;
 
     *out = NULL;
-    if (r->status != HTTP_MULTI_STATUS) {
+    if (r->status != HTTP_MULTI_STATUS
+        && !(r->status == HTTP_CONFLICT && r->method_number == M_LOCK
+             && r->content_type != NULL
+             && ap_strcasestr(r->content_type, "xml") != NULL)) {
+        /* (a LOCK 409 with an XML body may be RFC 2518's failed depth
+         * lock, LOCK-2518-409; the core leaves any other body alone) */
         return APR_SUCCESS;
     }
     /* SetOutputFilter MSSTRICT without DAVMSStrict means Log; an explicit
@@ -1239,7 +1246,18 @@ static void msstrict_release(msstrict_ctx *ctx, int complete)
             apr_table_unset(r->err_headers_out, h->name);
         }
     }
-    if (complete && ctx->rewrote) {
+    if (mss_validator_status(ctx->v) != 0) {
+        /* an opt-in N3 fix answers with a plain status (or makes a LOCK
+         * 409 a 207): the status line follows it */
+        r->status = mss_validator_status(ctx->v);
+        r->status_line = ap_get_status_line(r->status);
+    }
+    if (r->status == HTTP_NO_CONTENT) {
+        /* RFC 9110 8.6: no Content-Length in a 204 (nor a body) */
+        apr_table_unset(r->headers_out, "Content-Length");
+        r->clength = 0;
+    }
+    else if (complete && ctx->rewrote) {
         ap_set_content_length(r, ctx->bytes_out);
     }
     else if (!complete) {
@@ -1373,9 +1391,16 @@ static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
             return APR_SUCCESS;
         }
     }
+    if (!ctx->released && ctx->v != NULL && mss_validator_holding(ctx->v)
+        && (ctx->bytes_in > ctx->max_buffer || ctx->passthrough)) {
+        /* a collapse into a plain status (opt-in N3) could still come,
+         * but the headers cannot wait any longer: the 207 stays */
+        mss_validator_release(ctx->v);
+    }
     if (!ctx->released
         && (ctx->bytes_in > ctx->max_buffer || ctx->passthrough
-            || (ctx->v != NULL && mss_validator_responses_done(ctx->v) > 0))) {
+            || (ctx->v != NULL && mss_validator_responses_done(ctx->v) > 0
+                && !mss_validator_holding(ctx->v)))) {
         msstrict_release(ctx, 0);
     }
     if (!ctx->released && !eos) {

@@ -93,7 +93,10 @@ if ($q{lie}) {
     push @hdr, 'Content-Length: ' . length($body);
     $body = substr($body, 0, int(length($body) / 2));
 }
-print "Status: 207 Multi-Status\r\n", map({ "$_\r\n" } @hdr), "\r\n";
+# a "Status:" line in NAME.hdr answers with that status instead of 207
+my $status = '207 Multi-Status';
+@hdr = grep { /^Status:\s*(.+)$/i ? do { $status = $1; 0 } : 1 } @hdr;
+print "Status: $status\r\n", map({ "$_\r\n" } @hdr), "\r\n";
 exit 0 if ($ENV{REQUEST_METHOD} // '') eq 'HEAD';
 if ($q{stall} && $q{stall} =~ /^\d+$/) {
     my $half = int(length($body) / 2);

@@ -55,6 +55,7 @@ sub core_rewrite {
     for (split /\n/, $e) {
         $h{ lc $1 } = $2 if /^msstrict: header set ([^:]+): (.*)$/;
         $h{ lc $1 } = undef if /^msstrict: header removed (.*)$/;
+        $h{':status'} = $1 if /^msstrict: status (\d+)$/;
     }
     my $o = slurp("$dir/out.xml") // die "$cli wrote nothing: $e";
     return ($o, \%h);
