@@ -172,6 +172,16 @@ mss_m207_e mss_method_207(const char *method);
 /** 1 when the space/comma list @p list holds @p method (exact case). */
 int mss_method_in_list(const char *list, const char *method);
 
+/* Keep a rarely taken call out of a hot function, so that the hot path
+ * needs no stack frame; and a small helper with two callers in them. */
+#if defined(__GNUC__)
+#define MSS_NOINLINE __attribute__((noinline))
+#define MSS_INLINE inline __attribute__((always_inline))
+#else
+#define MSS_NOINLINE
+#define MSS_INLINE inline
+#endif
+
 /* ---- the libxml2 layer (mss_xml.c, the only file that includes libxml2) */
 
 typedef struct mss_xml_t mss_xml_t;

@@ -326,19 +326,9 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     x->h->end(x->baton);
 }
 
-static void on_text(void *ctx, const xmlChar *ch, int len)
+/* A text event, through the gate. */
+static MSS_INLINE void text(mss_xml_t *x, const xmlChar *ch, int len)
 {
-    mss_xml_t *x = X(ctx);
-
-    if (x->stopped || len <= 0) {
-        return;
-    }
-    if (x->watch != NULL && *x->watch) {
-        x->h->progress(x->baton);
-        if (x->stopped) {
-            return;
-        }
-    }
     if (x->gate != NULL && *x->gate != 2) {
         int i;
 
@@ -356,6 +346,32 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
         }
     }
     x->h->text(x->baton, (const char *)ch, (apr_size_t)len);
+}
+
+static void watched_text(mss_xml_t *x, const xmlChar *ch, int len) MSS_NOINLINE;
+
+static void watched_text(mss_xml_t *x, const xmlChar *ch, int len)
+{
+    x->h->progress(x->baton);
+    if (!x->stopped) {
+        text(x, ch, len);
+    }
+}
+
+/* Rewrite's progress call is out of line: the usual event needs no stack
+ * frame. */
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+    mss_xml_t *x = X(ctx);
+
+    if (x->stopped || len <= 0) {
+        return;
+    }
+    if (x->watch != NULL && *x->watch) {
+        watched_text(x, ch, len);
+        return;
+    }
+    text(x, ch, len);
 }
 
 static void on_serror(void *ctx, xmlErrorPtr err)
