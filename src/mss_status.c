@@ -217,6 +217,10 @@ int mss_status_phrase_ok(int code, const char *phrase, size_t len)
     const char *reg = mss_status_reason(code);
     size_t i;
 
+    if (reg != NULL && len > 0 && strlen(reg) == len
+        && memcmp(reg, phrase, len) == 0) {
+        return 1; /* as registered (the usual case): phrase_eq says so */
+    }
     if (mss_is_xml_space(phrase, len) || reg == NULL) {
         return 1; /* empty (optional, RFC 9112 4), or unregistered */
     }
