@@ -2880,7 +2880,8 @@ static void on_end(void *baton)
          * known) */
         if (f->children > 0 || f->text || f->attrs) {
             if (v->ps.with_content++ == 0) {
-                v->ps.first_with_content = apr_pstrdup(v->rpool, f->local);
+                /* the parser's dictionary outlives the propstat */
+                v->ps.first_with_content = f->local;
                 v->ps.content_line = f->line;
             }
             /* Rewrite: where its value is, should it be emptied
