@@ -218,11 +218,12 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
     /* one pass over the characters: RFC 3986 2.1-2.4 */
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        int cls = byte_class[c];
 
-        switch (byte_class[c]) {
-        case B_OK:
-        case B_SLASH:
-            break;
+        if ((cls & ~B_SLASH) == 0) {
+            continue; /* B_OK or B_SLASH: most bytes, no work */
+        }
+        switch (cls) {
         case B_PCT:
             pct = 1;
             if (i + 2 < n && hex((unsigned char)s[i + 1])
