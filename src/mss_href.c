@@ -361,12 +361,20 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
     return apr_psprintf(p, "%s://%s:%d%s", scheme, host, port, buf);
 }
 
+/* strcspn(s, "?"), without its set machinery */
+static size_t path_len(const char *s)
+{
+    const char *q = strchr(s, '?');
+
+    return q != NULL ? (size_t)(q - s) : strlen(s);
+}
+
 mss_scope_e mss_href_scope(const char *k, const char *r)
 {
     /* the path only: a query does not name another member (RFC 3986
      * 3.3, 3.4) */
-    size_t kl = strcspn(k, "?");
-    size_t rl = strcspn(r, "?");
+    size_t kl = path_len(k);
+    size_t rl = path_len(r);
     const char *rest;
     const char *slash;
     size_t restl;
