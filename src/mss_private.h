@@ -223,6 +223,12 @@ apr_status_t mss_xml_feed(mss_xml_t *x, const char *buf, apr_size_t len,
  *  there), 2 all.  NULL: all. */
 void mss_xml_text_gate(mss_xml_t *x, const int *gate);
 
+/** From inside the start handler: hand up no start or end events from
+ *  inside the element that just started (its own end comes as usual),
+ *  except the first start event nested @p room or more levels below it,
+ *  which ends the skip (the caller's depth limit: it stops there). */
+void mss_xml_skip(mss_xml_t *x, int room);
+
 /** Call the progress handler on every text event from now on, while
  *  *@p when is not 0. */
 void mss_xml_watch(mss_xml_t *x, const int *when);

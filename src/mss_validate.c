@@ -1031,7 +1031,8 @@ static void on_start(void *baton, const char *uri, const char *local,
             mss_rw_room(v, mss_xml_offset(v->xml));
         }
     }
-    if (v->depth_now >= v->opts.max_depth) {
+    /* (while skipping, only a start at the depth limit comes here) */
+    if (v->depth_now >= v->opts.max_depth || v->skipping) {
         mss_xml_position(v->xml, &line, &col);
         limit(v, line, col,
               apr_psprintf(v->pool,
@@ -1059,6 +1060,13 @@ static void on_start(void *baton, const char *uri, const char *local,
         f->restype = 0;
         f->wants = 0;
         v->want_text = 0;
+        if (v->rw == NULL) {
+            /* Log: nothing inside it is looked at, so the parser layer
+             * hands up nothing from inside but a start at the depth
+             * limit (which stops checking, as here) */
+            v->skipping = 1;
+            mss_xml_skip(v->xml, (int)(v->opts.max_depth - v->depth_now + 1));
+        }
         return;
     }
     mss_xml_position(v->xml, &line, &col);
@@ -2715,7 +2723,8 @@ static void on_end(void *baton)
     }
     f = &v->stack[v->depth_now - 1];
     if (f->ctx == C_VALUE || f->ctx == C_IGNORE) {
-        v->depth_now--; /* nothing to check (the hot path) */
+        v->skipping = 0; /* (its content was skipped, if it was) */
+        v->depth_now--;  /* nothing to check (the hot path) */
         /* (an ignored element can be the root: no parent then) */
         v->want_text = v->depth_now > 0 && !f[-1].text ? f[-1].wants : 0;
         if (v->rw != NULL) {

@@ -38,6 +38,9 @@ struct mss_xml_t {
     int depth;
     const int *gate;  /* hand text up only while *gate */
     const int *watch; /* call h->progress on text events while *watch */
+    int skipping;     /* mss_xml_skip: inside an element whose content */
+    int skip;         /* is not handed up, this many levels below it; */
+    int skip_room;    /* a start this deep is */
     int own_ns;       /* declarations on the element being started */
 };
 
@@ -75,6 +78,13 @@ void mss_xml_position(const mss_xml_t *x, unsigned long *line,
 void mss_xml_text_gate(mss_xml_t *x, const int *gate)
 {
     x->gate = gate;
+}
+
+void mss_xml_skip(mss_xml_t *x, int room)
+{
+    x->skipping = 1;
+    x->skip = 0;
+    x->skip_room = room;
 }
 
 void mss_xml_stop(mss_xml_t *x)
@@ -240,6 +250,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         return;
     }
     x->depth++;
+    if (x->skipping) {
+        if (++x->skip < x->skip_room) {
+            return;
+        }
+        x->skipping = 0;
+    }
     x->own_ns = nb_namespaces;
     x->h->start(x->baton, (const char *)URI, (const char *)localname,
                 nb_attributes);
@@ -322,6 +338,13 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     }
     if (--x->depth == 0) {
         x->done = 1;
+    }
+    if (x->skipping) {
+        if (x->skip > 0) {
+            x->skip--;
+            return;
+        }
+        x->skipping = 0; /* the skipped element's own end */
     }
     x->h->end(x->baton);
 }
