@@ -273,6 +273,16 @@ static apr_uint64_t key_digest(const char *k)
     return d != 0 ? d : 2;
 }
 
+void mss_method_href(mss_validator_t *v, href_t *h)
+{
+    h->digest = 0;
+    if (h->plain && h->checked && h->len > 0) {
+        /* a plain href is its own key (href_rules) */
+        h->digest = key_digest(h->s);
+        mss_hset_prefetch(v->href_set, h->digest);
+    }
+}
+
 /* The digest of the parent collection of key k, either slash form. */
 static apr_uint64_t parent_digest(const char *k)
 {
@@ -421,7 +431,7 @@ static void href_rules(mss_validator_t *v, const href_t *h,
 
     /* MS-HREF-UNIQUE: RFC 4918 14.24; slash variants are probable
      * aliases (INFO) */
-    d = key_digest(key);
+    d = h->digest != 0 ? h->digest : key_digest(key);
     if (mss_hset_has(v->href_set, d)) {
         if (v->resp.sf_plain && v->sf_set != NULL
             && mss_hset_has(v->sf_set, sf_key(d, v->resp.code))) {

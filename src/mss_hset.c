@@ -116,6 +116,19 @@ static apr_size_t find(const mss_hset_t *s, apr_uint64_t h)
     return i;
 }
 
+void mss_hset_prefetch(const mss_hset_t *s, apr_uint64_t h)
+{
+#if defined(__GNUC__)
+    apr_size_t i = (apr_size_t)(h ^ (h >> 32)) & (s->cap - 1);
+
+    __builtin_prefetch(&s->fp[i], 1);
+    __builtin_prefetch(&s->slots[i], 1);
+#else
+    (void)s;
+    (void)h;
+#endif
+}
+
 int mss_hset_has(const mss_hset_t *s, apr_uint64_t h)
 {
     return s->fp[find(s, h)] != 0;

@@ -116,6 +116,8 @@ mss_hset_t *mss_hset_make(apr_pool_t *p);
 /** Add @p h; 1 when it was new, 0 when it was there, -1 out of memory. */
 int mss_hset_add(mss_hset_t *s, apr_uint64_t h);
 int mss_hset_has(const mss_hset_t *s, apr_uint64_t h);
+/** A hint: @p h is looked up soon (its slot is fetched meanwhile). */
+void mss_hset_prefetch(const mss_hset_t *s, apr_uint64_t h);
 apr_size_t mss_hset_count(const mss_hset_t *s);
 
 /* ---- header values (mss_headers.c) --------------------------------- */

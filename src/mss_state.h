@@ -64,11 +64,13 @@ typedef struct {
     apr_off_t cb;
     apr_off_t ea; /* Rewrite: the element, [ea, eb) (-1: unknown) */
     apr_off_t eb;
-    const char *fix;  /* Rewrite: the corrected value, or NULL */
-    int dup_same;     /* an earlier status-form response listed it with the
+    const char *fix;     /* Rewrite: the corrected value, or NULL */
+    int dup_same;        /* an earlier status-form response listed it with the
                       * same status (MS-HREF-UNIQUE) */
-    int remove;       /* Rewrite: the element goes (MS-HREF-UNIQUE) */
-    int origin_fixed; /* Rewrite: a mapped back-end origin was replaced */
+    int remove;          /* Rewrite: the element goes (MS-HREF-UNIQUE) */
+    int origin_fixed;    /* Rewrite: a mapped back-end origin was replaced */
+    apr_uint64_t digest; /* plain hrefs: the digest of their key (s),
+                          * taken when they end (mss_method_href); or 0 */
 } href_t;
 
 /* Rewrite, MS-ERR-PLACEMENT (a): the condition elements directly inside
@@ -595,5 +597,9 @@ void mss_method_response(mss_validator_t *v);
 int mss_method_sf_merge(mss_validator_t *v, int code);
 void mss_method_document(mss_validator_t *v);
 void mss_method_note_href(mss_validator_t *v, const char *href);
+/* A response href has ended (@p h complete): for a plain one, its digest
+ * now, so that its slot in the href set arrives before the response ends
+ * (the set of a large body is far from the cache) */
+void mss_method_href(mss_validator_t *v, href_t *h);
 
 #endif /* MSS_STATE_H */

@@ -1680,6 +1680,7 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
             h->fix = NULL;
             h->ca = h->cb = h->ea = h->eb = -1;
             h->dup_same = h->remove = h->origin_fixed = 0;
+            mss_method_href(v, h);
             if (v->rw != NULL && !v->text_over
                 && text_range(v, f, &h->ca, &h->cb)) {
                 v->href_origin_fixed = 0;
