@@ -32,6 +32,10 @@ typedef struct {
     const char *s;
     apr_size_t len;
     unsigned long seq; /* insertion order, for a stable sort */
+    /* a split (mss_rw_split): [a, b) goes out once per range of dels,
+     * each time without the other ranges, s between two copies */
+    const apr_off_t *dels;
+    int ndel;
 } edit_t;
 
 struct mss_rw_t {
@@ -200,6 +204,7 @@ int mss_rule_fixable(mss_rule_e rule)
     case MSS_R_CM_OTHER_RESOURCE:
     case MSS_R_LOCK_DEPTH0:
     case MSS_R_LOCK_2518_409:
+    case MSS_R_MS_MULTI_HREF:
         return 1;
     default:
         return 0;
@@ -469,6 +474,23 @@ void mss_rw_edit(mss_validator_t *v, apr_off_t a, apr_off_t b, const char *s)
     e->len = strlen(s);
     e->s = apr_pstrmemdup(rw->epool, s, e->len);
     e->seq = rw->seq++;
+    e->dels = NULL;
+    e->ndel = 0;
+}
+
+void mss_rw_split(mss_validator_t *v, apr_off_t a, apr_off_t b,
+                  const apr_off_t *dels, int n, const char *sep)
+{
+    mss_rw_t *rw = v->rw;
+    edit_t *e;
+
+    if (rw == NULL || rw->pass || a < rw->base || b < a || n < 2) {
+        return;
+    }
+    mss_rw_edit(v, a, b, sep);
+    e = &APR_ARRAY_IDX(rw->edits, rw->edits->nelts - 1, edit_t);
+    e->dels = apr_pmemdup(rw->epool, dels, (apr_size_t)n * 2 * sizeof(*dels));
+    e->ndel = n;
 }
 
 static int edit_cmp(const void *x, const void *y)
@@ -864,6 +886,64 @@ static int cdata_end_in_text(const mss_validator_t *v, apr_off_t from,
     return 0;
 }
 
+/* A split (mss_rw_split, edit @p k): one copy of its bytes per range,
+ * the edits inside it applied, the other ranges left out. */
+static void split_out(mss_validator_t *v, int k)
+{
+    mss_rw_t *rw = v->rw;
+    const edit_t *sp = &APR_ARRAY_IDX(rw->edits, k, edit_t);
+    int c;
+
+    for (c = 0; c < sp->ndel; c++) {
+        apr_off_t at = sp->a;
+        int i = k + 1;
+        int d = 0;
+
+        if (c > 0) {
+            out(v, sp->s, sp->len);
+        }
+        for (;;) {
+            const edit_t *e = NULL;
+            apr_off_t da = -1;
+            apr_off_t db = -1;
+
+            while (i < rw->edits->nelts) {
+                e = &APR_ARRAY_IDX(rw->edits, i, edit_t);
+                if (e->a >= sp->b || e->b > sp->b || e->a >= at) {
+                    break;
+                }
+                i++; /* inside an earlier one */
+            }
+            if (i >= rw->edits->nelts || e->a >= sp->b || e->b > sp->b) {
+                e = NULL;
+            }
+            while (d < sp->ndel && (d == c || sp->dels[2 * d] < at)) {
+                d++;
+            }
+            if (d < sp->ndel) {
+                da = sp->dels[2 * d];
+                db = sp->dels[2 * d + 1];
+            }
+            if (e == NULL && da < 0) {
+                break;
+            }
+            if (e != NULL
+                && (da < 0 || e->a < da || (e->a == da && e->a == e->b))) {
+                out(v, rw->data + (at - rw->base), (apr_size_t)(e->a - at));
+                out(v, e->s, e->len);
+                at = e->b;
+                i++;
+            }
+            else {
+                out(v, rw->data + (at - rw->base), (apr_size_t)(da - at));
+                at = db;
+                d++;
+            }
+        }
+        out(v, rw->data + (at - rw->base), (apr_size_t)(sp->b - at));
+    }
+}
+
 void mss_rw_commit(mss_validator_t *v, apr_off_t end)
 {
     mss_rw_t *rw = v->rw;
@@ -912,7 +992,12 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end)
             continue; /* inside a wider edit, or beyond this commit */
         }
         out(v, rw->data + (at - rw->base), (apr_size_t)(e->a - at));
-        out(v, e->s, e->len);
+        if (e->dels != NULL) {
+            split_out(v, i);
+        }
+        else {
+            out(v, e->s, e->len);
+        }
         at = e->b;
         rw->changed = 1;
     }

@@ -200,6 +200,8 @@ typedef struct {
     int names_off;          /* out of memory: names no longer tracked */
     mss_hset_t *names;      /* digests, once past the linear size */
     mss_hset_t *names_code; /* digests mixed with their status */
+    unsigned int loc_gone;  /* Rewrite: locations that go (MS-LOC-CONTENT) */
+    int status_gone;        /* Rewrite: MS-RESPONSE-FORM removed its status */
     int href_added; /* Rewrite: the Request-URI went in (MS-HREF-REQUIRED) */
     unsigned int nerror_cond; /* DAV:error children with an element */
     unsigned int err_removed; /* Rewrite: DAV:error children that go
@@ -459,6 +461,11 @@ typedef struct mss_rw_t mss_rw_t;
  * failed open, and the rule set to fix (explicitly, or by default for N1
  * and N2 rules) */
 int mss_rw_on(const mss_validator_t *v, mss_rule_e rule);
+/* send body bytes [a, b) once per range of @p dels (@p n pairs, in
+ * order), each time without the other ranges, @p sep between two copies
+ * (MS-MULTI-HREF) */
+void mss_rw_split(mss_validator_t *v, apr_off_t a, apr_off_t b,
+                  const apr_off_t *dels, int n, const char *sep);
 /* replace body bytes [a, b) with @p s (NUL-terminated; copied) */
 void mss_rw_edit(mss_validator_t *v, apr_off_t a, apr_off_t b, const char *s);
 /* bytes held from the last commit up to @p end go out, with their edits */

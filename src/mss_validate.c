@@ -2042,6 +2042,7 @@ static int response_form_fix(mss_validator_t *v, apr_off_t lt)
         && r->st_a >= 0 && mss_rw_bytes(v, r->st_a, r->st_b) != NULL) {
         mss_rw_edit(v, mss_rw_ws_back(v, r->st_a, lt), r->st_b, "");
         mss_v_mark(v, MSS_R_MS_RESPONSE_FORM, 0, 0, "fixed");
+        r->status_gone = 1;
     }
     return 0;
 }
@@ -2079,7 +2080,7 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
     const href_t *h0 =
         r->hrefs->nelts > 0 ? &APR_ARRAY_IDX(r->hrefs, 0, href_t) : NULL;
 
-    if (r->nlocation == 1 && r->loc_b > r->loc_a && r->loc_a > 0
+    if (r->nlocation - r->loc_gone == 1 && r->loc_b > r->loc_a && r->loc_a > 0
         && mss_rw_on(v, MSS_R_MS_LOC_STATUS) && reported(v, MSS_R_MS_LOC_STATUS)
         && mss_rw_bytes(v, r->loc_a, r->loc_b) != NULL) {
         mss_rw_edit(v, mss_rw_ws_back(v, r->loc_a, 0), r->loc_b, "");
@@ -2114,6 +2115,66 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
             mss_v_mark(v, MSS_R_CM_423_ERROR, 0, 0, "fixed");
         }
     }
+}
+
+/* Rewrite, MS-MULTI-HREF (rules.md: N3 opt-in): a propstat-form response
+ * with several hrefs goes out once per href, each copy with all the rest
+ * (propstats, error, description) and its other fixes.  Only where the
+ * copies need nothing a second run would do: the method may use propstat
+ * (else MS-PROPSTAT-METHOD would convert each copy), no response status
+ * (or one MS-RESPONSE-FORM removes), and no href of it a duplicate or out of the
+ * Depth scope (MS-HREF-UNIQUE, PF-DEPTH-SCOPE would judge the copies
+ * again); whitespace before the response separates the copies. */
+static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
+{
+    response_t *r = &v->resp;
+    apr_off_t *dels;
+    const char **keys;
+    apr_off_t ws;
+    const char *sep;
+    int i;
+
+    if (r->nhref < 2 || r->npropstat == 0 || (r->nstatus > 0 && !r->status_gone)
+        || !v->propstat_ok || r->hrefs == NULL
+        || r->hrefs->nelts != (int)r->nhref
+        || !mss_rw_on(v, MSS_R_MS_MULTI_HREF)
+        || !reported(v, MSS_R_MS_MULTI_HREF)
+        || reported(v, MSS_R_MS_HREF_UNIQUE)
+        || reported(v, MSS_R_PF_DEPTH_SCOPE)) {
+        return;
+    }
+    dels = apr_palloc(v->rpool, 2 * sizeof(*dels) * r->nhref);
+    keys = apr_palloc(v->rpool, sizeof(*keys) * r->nhref);
+    for (i = 0; i < r->hrefs->nelts; i++) {
+        const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
+        const char *val;
+        int same;
+        int j;
+
+        if (h->ea < 0 || h->eb <= h->ea || h->remove || !h->checked
+            || h->len == 0) {
+            return;
+        }
+        /* the same resource twice in it: two copies would be duplicates */
+        val = h->fix != NULL ? h->fix : apr_pstrmemdup(v->rpool, h->s, h->len);
+        keys[i] = mss_resolve_key(v->rpool, val, v->uri, &v->origin, &same);
+        if (keys[i] == NULL) {
+            keys[i] = val;
+        }
+        for (j = 0; j < i; j++) {
+            if (strcmp(keys[j], keys[i]) == 0) {
+                return;
+            }
+        }
+        dels[2 * i] = mss_rw_ws_back(v, h->ea, lt);
+        dels[2 * i + 1] = h->eb;
+    }
+    ws = mss_rw_ws_back(v, lt, 0);
+    sep = ws < lt ? mss_rw_bytes(v, ws, lt) : NULL;
+    mss_rw_split(v, lt, end, dels, (int)r->nhref,
+                 sep != NULL ? apr_pstrmemdup(v->rpool, sep, (size_t)(lt - ws))
+                             : "");
+    mss_v_mark(v, MSS_R_MS_MULTI_HREF, 0, 0, "fixed");
 }
 
 /* Rewrite: the edits of the response that ends here.  A removal takes the
@@ -2206,6 +2267,7 @@ static void response_edits(mss_validator_t *v)
                         mss_rw_escape(v->rpool, h->fix, strlen(h->fix)));
         }
     }
+    multi_href_split(v, lt, end);
     /* MS-HREF-REQUIRED: RFC 4918 13; N1 where the target is the
      * Request-URI beyond doubt (PROPPATCH, MKCALENDAR: one target, so the
      * first response only), as an absolute path (RW-NO-FABRICATION) */
@@ -2718,6 +2780,7 @@ static void on_end(void *baton)
     mss_validator_t *v = baton;
     frame_t *f;
     frame_t *parent;
+    int gone = 0; /* a location that goes */
 
     if (v->depth_now == 0) {
         return;
@@ -2940,6 +3003,7 @@ static void on_end(void *baton)
         /* MS-LOC-CONTENT: RFC 4918 14.9; Rewrite (rules.md N1): a location
          * without href goes, text beside an href is stripped; several
          * hrefs are logged */
+        gone = 0;
         if (f->hrefs != 1) {
             mss_v_violation(v, MSS_R_MS_LOC_CONTENT, f->line, f->col,
                             apr_psprintf(v->rpool,
@@ -2949,6 +3013,7 @@ static void on_end(void *baton)
             if (f->hrefs == 0 && f->children == 0 && v->in_response
                 && drop_element(v, f, MSS_R_MS_LOC_CONTENT)) {
                 mss_v_mark_last(v, MSS_R_MS_LOC_CONTENT);
+                gone = 1;
             }
         }
         if (f->text) {
@@ -2957,7 +3022,7 @@ static void on_end(void *baton)
                             "14.9)");
             if (v->in_response
                 && (f->hrefs == 0 && f->children == 0
-                        ? drop_element(v, f, MSS_R_MS_LOC_CONTENT)
+                        ? (gone = drop_element(v, f, MSS_R_MS_LOC_CONTENT))
                         : stray_text_fix(v, f, MSS_R_MS_LOC_CONTENT) > 0)) {
                 mss_v_mark_last(v, MSS_R_MS_LOC_CONTENT);
             }
@@ -2970,6 +3035,9 @@ static void on_end(void *baton)
                     mss_v_mark(v, MSS_R_MS_LOC_STATUS, f->line, f->col,
                                "fixed");
                 }
+            }
+            else if (parent->ctx == C_RESPONSE && gone) {
+                v->resp.loc_gone++; /* (MS-LOC-STATUS counts the rest) */
             }
             else if (parent->ctx == C_RESPONSE && v->resp.loc_b == 0) {
                 v->resp.loc_a = mss_rw_lt(v, f->tag);
