@@ -392,7 +392,11 @@ struct mss_validator_t {
     apr_off_t doctype_off;   /* offset at the DOCTYPE event, or -1 */
     apr_array_header_t *prop_ranges; /* Rewrite: apr_off_t pairs, the
                                       * values of this propstat */
-    mss_cl_t cl;                     /* Rewrite: a collapse (mss_collapse.c) */
+    int doc_defer;    /* a status other than 207: document-level findings
+                       * wait for the root (mss_v_doc) */
+    pending_t *qhead; /* ... here */
+    pending_t *qtail;
+    mss_cl_t cl;              /* Rewrite: a collapse (mss_collapse.c) */
     unsigned long fails_real; /* non-424 failures so far (RW-KEEP-FAILURE) */
     int self_seen;            /* a response naming the Request-URI so far */
     apr_size_t fixed;

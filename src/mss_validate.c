@@ -450,6 +450,12 @@ static void emit(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
 void mss_v_doc(mss_validator_t *v, mss_rule_e rule, mss_severity_e sev,
                unsigned long line, unsigned long col, const char *msg)
 {
+    if (v->doc_defer && rule_enabled(v, rule)) {
+        /* another status than 207: ours only if the root is a
+         * multistatus (LOCK-2518-409); until then, held */
+        mss_v_queue(v->pool, &v->qhead, &v->qtail, rule, sev, line, col, msg);
+        return;
+    }
     if (rule_enabled(v, rule)
         && !(v->rw != NULL && mss_rw_hold_doc(v, rule, sev, line, col, msg))) {
         emit(v, rule, sev, 0, NULL, 0, line, col, msg);
@@ -1117,6 +1123,17 @@ static void on_start(void *baton, const char *uri, const char *local,
             && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT));
     if (parent == NULL) {
         /* XML-ROOT: RFC 4918 13, 14.16 */
+        if (v->doc_defer) {
+            /* the findings held for a status other than 207 are ours
+             * when the root is a multistatus, and not otherwise */
+            pending_t *pv = v->qhead;
+
+            v->doc_defer = 0;
+            v->qhead = v->qtail = NULL;
+            for (; id == E_MULTISTATUS && pv != NULL; pv = pv->next) {
+                mss_v_doc(v, pv->rule, pv->sev, pv->line, pv->col, pv->msg);
+            }
+        }
         if (id == E_MULTISTATUS) {
             v->root_ok = 1;
             mv.ctx = C_MULTISTATUS;
@@ -3177,6 +3194,10 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
     v->resp_headers = copy_table(p, req->resp_headers);
     v->now = req->now != 0 ? req->now : apr_time_now();
     v->status = req->status != 0 ? req->status : 207;
+    /* another status carries another body (a DAV:error, an error page):
+     * what is found before the root waits to see whether it is a
+     * multistatus (LOCK-2518-409) */
+    v->doc_defer = v->status != 207;
     /* Depth: RFC 4918 10.2; absent means infinity for PROPFIND (9.1) */
     v->depth_kind = MSS_DEPTH_INFINITY;
     if (v->depth != NULL && strncmp(v->depth, "0", 1) == 0) {
@@ -3425,6 +3446,7 @@ apr_status_t mss_validator_finish(mss_validator_t *v, mss_result_t *res)
             /* HDR-CHARSET: text/xml without charset and non-ASCII bytes
              * (RFC 3023 gave that a US-ASCII default, RFC 7303 3.2) */
             if (v->scan_ascii && v->non_ascii
+                && (v->status == 207 || v->root_ok)
                 && rule_enabled(v, MSS_R_HDR_CHARSET)) {
                 mss_v_emit(v, MSS_R_HDR_CHARSET, sev_of(MSS_R_HDR_CHARSET), 0,
                            NULL, 0, 0, 0,
