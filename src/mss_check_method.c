@@ -112,9 +112,11 @@ void mss_method_propstat(mss_validator_t *v)
         /* a resourcetype tells the resource's kind only as a value: in a
          * propstat where no property has a value (a propname answer,
          * RFC 4918 9.1.4) an empty DAV:resourcetype is just a name */
-        if (ps->restype && (ps->collection || ps->with_content > 0)) {
+        if (ps->restype && (ps->collection || ps->with_content > 0)
+            && !r->restype_2xx) {
+            /* the first one decides (PF-PROP-ONCE keeps it) */
             r->restype_2xx = 1;
-            r->collection |= ps->collection;
+            r->collection = ps->collection;
         }
     }
     else {

@@ -1087,8 +1087,10 @@ static void on_start(void *baton, const char *uri, const char *local,
         f->children = 0;
         f->text = 0;
         f->attrs = nattrs > 0;
-        f->restype =
-            dav && local[0] == 'r' && strcmp(local, "resourcetype") == 0;
+        /* the first resourcetype of a propstat tells the kind (a repeat
+         * is PF-PROP-ONCE's, and Rewrite keeps the first) */
+        f->restype = dav && local[0] == 'r' && !v->ps.restype
+                     && strcmp(local, "resourcetype") == 0;
         f->local = local;
         f->line = line;
         f->col = col;
