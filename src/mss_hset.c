@@ -2,13 +2,9 @@
  * mss_hset.c: a set of 64-bit digests, for the checks that compare hrefs
  * across a whole multistatus (MS-HREF-UNIQUE, PF-ANCESTORS-LISTED) without
  * keeping a copy of any href: 8 bytes a response, in an open-addressing
- * table at most half full, beside a byte per slot (a fingerprint of the
- * digest there, 0 = empty) that a probe reads first: a lookup touches the
- * dense byte array, and a digest only where its byte matches, so a large
- * set costs about one cache line per lookup that misses.  The table is
- * malloc'ed and freed by a cleanup on the caller's pool, so growing it
- * frees the old one (a pool could not, and would hold every size it went
- * through).
+ * table at most half full.  The table is malloc'ed and freed by a cleanup
+ * on the caller's pool, so growing it frees the old one (a pool could
+ * not, and would hold every size it went through).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,34 +13,10 @@
 
 struct mss_hset_t {
     apr_pool_t *pool;
-    apr_uint64_t *slots; /* digests (stored values are never 0); one block */
-    unsigned char *fp;   /* with the fingerprints after the slots */
+    apr_uint64_t *slots; /* 0 = empty; stored values are never 0 */
     apr_size_t cap;      /* a power of two */
     apr_size_t n;
 };
-
-/* Never 0; from bits the slot index does not use below 2^24 slots (at
- * any size it only decides which digests are compared). */
-static unsigned char fingerprint(apr_uint64_t h)
-{
-    unsigned char f = (unsigned char)(h >> 56);
-
-    return f != 0 ? f : 1;
-}
-
-/* cap slots and their fingerprints, zeroed, in one block */
-static int alloc_table(mss_hset_t *s, apr_size_t cap)
-{
-    apr_uint64_t *block = calloc(cap, sizeof(apr_uint64_t) + 1);
-
-    if (block == NULL) {
-        return 0;
-    }
-    s->slots = block;
-    s->fp = (unsigned char *)(block + cap);
-    s->cap = cap;
-    return 1;
-}
 
 static apr_uint64_t mix(apr_uint64_t h)
 {
@@ -96,21 +68,21 @@ mss_hset_t *mss_hset_make(apr_pool_t *p)
     mss_hset_t *s = apr_pcalloc(p, sizeof(*s));
 
     s->pool = p;
-    if (!alloc_table(s, 64)) {
+    s->cap = 64;
+    s->slots = calloc(s->cap, sizeof(apr_uint64_t));
+    if (s->slots == NULL) {
         return NULL;
     }
     apr_pool_cleanup_register(p, s, hset_cleanup, apr_pool_cleanup_null);
     return s;
 }
 
-/* The slot holding @p h, or the empty slot where it would go. */
 static apr_size_t find(const mss_hset_t *s, apr_uint64_t h)
 {
     apr_size_t mask = s->cap - 1;
     apr_size_t i = (apr_size_t)(h ^ (h >> 32)) & mask;
-    unsigned char f = fingerprint(h);
 
-    while (s->fp[i] != 0 && (s->fp[i] != f || s->slots[i] != h)) {
+    while (s->slots[i] != 0 && s->slots[i] != h) {
         i = (i + 1) & mask;
     }
     return i;
@@ -121,7 +93,6 @@ void mss_hset_prefetch(const mss_hset_t *s, apr_uint64_t h)
 #if defined(__GNUC__)
     apr_size_t i = (apr_size_t)(h ^ (h >> 32)) & (s->cap - 1);
 
-    __builtin_prefetch(&s->fp[i], 1);
     __builtin_prefetch(&s->slots[i], 1);
 #else
     (void)s;
@@ -131,7 +102,7 @@ void mss_hset_prefetch(const mss_hset_t *s, apr_uint64_t h)
 
 int mss_hset_has(const mss_hset_t *s, apr_uint64_t h)
 {
-    return s->fp[find(s, h)] != 0;
+    return s->slots[find(s, h)] == h;
 }
 
 int mss_hset_add(mss_hset_t *s, apr_uint64_t h)
@@ -140,28 +111,27 @@ int mss_hset_add(mss_hset_t *s, apr_uint64_t h)
 
     if ((s->n + 1) * 2 > s->cap) {
         apr_uint64_t *old = s->slots;
-        const unsigned char *oldfp = s->fp;
         apr_size_t oldcap = s->cap;
+        apr_uint64_t *grown = calloc(oldcap * 2, sizeof(apr_uint64_t));
         apr_size_t j;
 
-        if (!alloc_table(s, oldcap * 2)) {
+        if (grown == NULL) {
             return -1; /* out of memory: the caller stops checking */
         }
+        s->slots = grown;
+        s->cap = oldcap * 2;
         for (j = 0; j < oldcap; j++) {
-            if (oldfp[j] != 0) {
-                i = find(s, old[j]);
-                s->slots[i] = old[j];
-                s->fp[i] = oldfp[j];
+            if (old[j] != 0) {
+                s->slots[find(s, old[j])] = old[j];
             }
         }
         free(old);
     }
     i = find(s, h);
-    if (s->fp[i] != 0) {
+    if (s->slots[i] == h) {
         return 0;
     }
     s->slots[i] = h;
-    s->fp[i] = fingerprint(h);
     s->n++;
     return 1;
 }
