@@ -2799,7 +2799,8 @@ static void on_end(void *baton)
     mss_validator_t *v = baton;
     frame_t *f;
     frame_t *parent;
-    int gone = 0; /* a location that goes */
+    int gone = 0;       /* a location that goes */
+    int stray_gone = 0; /* stray text that goes */
 
     if (v->depth_now == 0) {
         return;
@@ -2895,14 +2896,18 @@ static void on_end(void *baton)
             if (v->in_response
                 && stray_text_fix(v, f, MSS_R_MS_NO_STRAY_TEXT) > 0) {
                 mss_v_mark(v, MSS_R_MS_NO_STRAY_TEXT, f->line, f->col, "fixed");
+                stray_gone = 1; /* every run goes (strip_text) */
             }
         }
         if (f->ctx == C_PROPSTAT) {
             propstat_end(v, f);
         }
         else if (f->ctx == C_RESPONSE) {
-            v->resp.children = f->children;
-            v->resp.stray = f->text;
+            /* what stays of it, as the merges and the collapse see it: the
+             * children a fix removes and stray text that goes are not */
+            v->resp.children =
+                f->children - v->resp.loc_gone - v->resp.err_removed;
+            v->resp.stray = f->text && !stray_gone;
             response_end(v);
         }
         else if (v->rw != NULL && v->in_propstat && parent != NULL
