@@ -291,6 +291,13 @@ int mss_cl_report(mss_validator_t *v, mss_rule_e rule, unsigned long index,
     if (v->opts.rule_action[rule] == MSS_ACTION_OFF) {
         return 0;
     }
+    if (st == 0 && bit != 0 && mss_cl_wanted(v, rule) && mss_rw_hold_over(v)) {
+        /* it might have collapsed, but the output could not wait */
+        msg = apr_pstrcat(v->pool, msg,
+                          "; not answered with a plain status: the body "
+                          "outgrew what Rewrite holds (twice response=)",
+                          NULL);
+    }
     if (st == 0) {
         if (index > 0 && v->cl.href != NULL) {
             mss_v_emit(v, rule, ri->severity, index, v->cl.href, v->cl.href_len,
