@@ -676,13 +676,15 @@ static void redundant_status(mss_validator_t *v, response_t *r, int copymove)
     }
 }
 
-/* CM-423-ERROR: RFC 4918 9.8.5, 9.9.4, 11.3 (also DELETE), for the
- * response's own status whatever else it holds (a status beside
- * propstats is MS-RESPONSE-FORM's); an empty DAV:error carries no
- * condition either */
-static void lock_423_error(mss_validator_t *v, const response_t *r)
+void mss_method_423(mss_validator_t *v, int code)
 {
-    if (r->nstatus > 0 && r->code == 423 && r->nerror_cond == 0) {
+    /* CM-423-ERROR: RFC 4918 9.8.5, 9.9.4, 11.3 (also DELETE); an empty
+     * DAV:error carries no condition either */
+    const response_t *r = &v->resp;
+
+    if (code == 423 && r->nerror_cond == 0
+        && ((v->m == MSS_M_DELETE) || (v->m == MSS_M_COPY)
+            || (v->m == MSS_M_MOVE))) {
         mss_v_violation(v, MSS_R_CM_423_ERROR, r->line, r->col,
                         "423 without DAV:error (RFC 4918 11.3: SHOULD carry "
                         "lock-token-submitted or no-conflicting-lock)");
@@ -808,15 +810,16 @@ void mss_method_response(mss_validator_t *v)
     else if (v->m == MSS_M_PROPPATCH) {
         /* PP-PROPSTAT-FORM: RFC 4918 9.2, 9.2.1 */
         if (status_form) {
-            const char *msg = apr_psprintf(v->pool,
+            const char *msg = apr_psprintf(v->rpool,
                                            "PROPPATCH response in status "
                                            "form (%d); RFC 4918 9.2.1 "
                                            "reports per property",
                                            r->code);
 
             if (r->index == 1 && mss_cl_wanted(v, MSS_R_PP_PROPSTAT_FORM)) {
-                /* the collapse decides at the end */
-                v->cl.pp_msg = msg;
+                /* the collapse decides at the end (the one copy in the
+                 * validator's pool) */
+                v->cl.pp_msg = apr_pstrdup(v->pool, msg);
                 v->cl.pp_line = r->line;
                 v->cl.pp_col = r->col;
             }
@@ -850,13 +853,19 @@ void mss_method_response(mss_validator_t *v)
         if (status_form) {
             redundant_status(v, r, 0);
         }
-        lock_423_error(v, r);
+        if (r->nstatus > 0) {
+            /* its own status, whatever else it holds (a status beside
+             * propstats is MS-RESPONSE-FORM's) */
+            mss_method_423(v, r->code);
+        }
     }
     else if ((v->m == MSS_M_COPY) || (v->m == MSS_M_MOVE)) {
         if (status_form) {
             redundant_status(v, r, 1);
         }
-        lock_423_error(v, r);
+        if (r->nstatus > 0) {
+            mss_method_423(v, r->code);
+        }
     }
     else if (v->m == MSS_M_LOCK) {
         /* LOCK-LEGACY-PROPSTAT: RFC 2518 8.10.10 vs RFC 4918 9.10.9 */

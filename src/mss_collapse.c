@@ -110,8 +110,8 @@ void mss_cl_start(mss_validator_t *v)
 
 static void settle(mss_validator_t *v)
 {
-    if (v->cl.rules == 0 && mss_rw_holding(v)) {
-        mss_rw_release(v);
+    if (v->cl.rules == 0 && mss_validator_holding(v)) {
+        mss_validator_release(v);
     }
 }
 
@@ -240,7 +240,7 @@ static int collapse_status(const mss_validator_t *v, unsigned int bit)
      * names no cause) */
     int failure = c->code >= 400 && c->code <= 599 && c->code != 424;
 
-    if ((c->rules & bit) == 0 || !mss_rw_holding(v)) {
+    if ((c->rules & bit) == 0 || !mss_validator_holding(v)) {
         return 0;
     }
     switch (bit) {

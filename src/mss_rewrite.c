@@ -267,7 +267,7 @@ static apr_status_t out(mss_validator_t *v, const char *s, apr_size_t n)
         /* RW-LIMITS: no collapse of a body this large; what is held goes
          * now */
         rw->hold_over = 1;
-        mss_rw_release(v);
+        mss_validator_release(v);
     }
     return emit_out(v, s, n);
 }
@@ -279,12 +279,12 @@ void mss_rw_hold(mss_validator_t *v)
     }
 }
 
-int mss_rw_holding(const mss_validator_t *v)
+int mss_validator_holding(const mss_validator_t *v)
 {
     return v->rw != NULL && v->rw->holding;
 }
 
-apr_status_t mss_rw_release(mss_validator_t *v)
+apr_status_t mss_validator_release(mss_validator_t *v)
 {
     mss_rw_t *rw = v->rw;
 
@@ -330,16 +330,6 @@ void mss_rw_set_status(mss_validator_t *v, int status, const char *body)
 int mss_validator_status(const mss_validator_t *v)
 {
     return v->rw != NULL ? v->rw->status : 0;
-}
-
-apr_status_t mss_validator_release(mss_validator_t *v)
-{
-    return mss_rw_release(v);
-}
-
-int mss_validator_holding(const mss_validator_t *v)
-{
-    return mss_rw_holding(v);
 }
 
 const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b)
@@ -1019,7 +1009,7 @@ void mss_rw_fail_open(mss_validator_t *v, const char *why)
     }
     rw->pass = 1;
     rw->edits->nelts = 0;
-    mss_rw_release(v);
+    mss_validator_release(v);
     {
         /* the fixes found so far in the open response are never applied */
         pending_t *pv;
@@ -1126,7 +1116,7 @@ void mss_rw_finish(mss_validator_t *v)
         }
         mss_rw_headers(v);
     }
-    mss_rw_release(v);
+    mss_validator_release(v);
 }
 
 void mss_rw_changed(mss_validator_t *v)

@@ -573,8 +573,8 @@ void mss_v_malformed(mss_validator_t *v, const char *msg);
 
 /* mss_rewrite.c: the output held for a collapse; its status and body */
 void mss_rw_hold(mss_validator_t *v);
-int mss_rw_holding(const mss_validator_t *v);
-apr_status_t mss_rw_release(mss_validator_t *v);
+/* (mss_validator_holding, mss_validator_release: whether it holds, and
+ * letting it go) */
 int mss_rw_hold_over(const mss_validator_t *v);
 /* no edit of the open response touches [a, b) */
 int mss_rw_untouched(const mss_validator_t *v, apr_off_t a, apr_off_t b);
@@ -601,6 +601,8 @@ void mss_cl_flush(mss_validator_t *v);
 void mss_method_create(mss_validator_t *v);
 void mss_method_propstat(mss_validator_t *v);
 void mss_method_response(mss_validator_t *v);
+/* CM-423-ERROR for the open response, whose entry has status @p code */
+void mss_method_423(mss_validator_t *v, int code);
 /* Rewrite, MS-HREF-UNIQUE: the response that ends becomes a status-form
  * response with @p code (MS-PROPSTAT-METHOD, MS-RESPONSE-FORM): 1 when it
  * has one href and an earlier status-form response listed it with that

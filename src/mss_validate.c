@@ -2105,16 +2105,12 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         mss_rw_edit(v, mss_rw_ws_back(v, r->loc_a, 0), r->loc_b, "");
         mss_v_mark(v, MSS_R_MS_LOC_STATUS, 0, 0, "fixed");
     }
-    if (r->out_code == 423 && r->npropstat > 0 && r->nerror_cond == 0
+    if (r->out_code == 423 && r->npropstat > 0
         && mss_rw_on(v, MSS_R_CM_423_ERROR)
-        && ((v->m == MSS_M_DELETE) || (v->m == MSS_M_COPY)
-            || (v->m == MSS_M_MOVE))
         && !reported(v, MSS_R_CM_423_ERROR)) {
         /* a 423 propstat made status form (MS-PROPSTAT-METHOD) is now a
          * 423 entry of its own */
-        mss_v_violation(v, MSS_R_CM_423_ERROR, r->line, r->col,
-                        "423 without DAV:error (RFC 4918 11.3: SHOULD carry "
-                        "lock-token-submitted or no-conflicting-lock)");
+        mss_method_423(v, 423);
     }
     if ((r->code == 423 || r->out_code == 423) && r->nerror == r->err_removed
         && r->bare.n == 0 && r->nhref == 1 && h0 != NULL && h0->fix == NULL
