@@ -259,5 +259,18 @@ int mss_xml_raw_offsets(const mss_xml_t *x);
  *  (' xmlns:P="uri"...'; a default one too, unless undeclared), for
  *  copying the element out of its document; "" when none. */
 const char *mss_xml_ns_outer(const mss_xml_t *x, apr_pool_t *p);
+/** Inside the start callback: the element's own declarations, as
+ *  prefix/name pairs (prefix NULL: the default namespace; strings of the
+ *  parser's dictionary, valid while it lives) into @p pairs; their number,
+ *  or -1 when there are more than @p max. */
+int mss_xml_ns_own(const mss_xml_t *x, const char **pairs, int max);
+/** Inside the start callback: the declarations an element of this one
+ *  needs to keep its bindings when it moves into a sibling (same parent)
+ *  whose own declarations were @p prev (@p n pairs, as mss_xml_ns_own
+ *  gives): ' xmlns:P="uri"' for each prefix either of them declares that
+ *  would be bound otherwise there, ' xmlns=""' for a default namespace
+ *  that is not here; "" when none is needed. */
+const char *mss_xml_ns_rebind(const mss_xml_t *x, apr_pool_t *p,
+                              const char *const *prev, int n);
 
 #endif /* MSS_PRIVATE_H */

@@ -49,6 +49,8 @@ struct mss_rw_t {
     apr_size_t max; /* held-bytes bound */
     apr_array_header_t *edits;
     apr_pool_t *epool; /* edit texts; cleared at each commit */
+    apr_pool_t *epool2; /* the edits a commit leaves (beyond its end) move
+                         * here, and the two pools change places */
     unsigned long seq;
     int pass;         /* failed open: bytes go out unchanged */
     int headers_done; /* the header decision is made */
@@ -95,6 +97,9 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
     }
     rw = apr_pcalloc(v->pool, sizeof(*rw));
     rv = apr_pool_create(&rw->epool, v->pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_pool_create(&rw->epool2, v->pool);
+    }
     if (rv != APR_SUCCESS) {
         return rv;
     }
@@ -481,6 +486,34 @@ void mss_rw_split(mss_validator_t *v, apr_off_t a, apr_off_t b,
     e = &APR_ARRAY_IDX(rw->edits, rw->edits->nelts - 1, edit_t);
     e->dels = apr_pmemdup(rw->epool, dels, (apr_size_t)n * 2 * sizeof(*dels));
     e->ndel = n;
+}
+
+/* After a commit up to @p end: the edits beyond it stay (a response held
+ * for a merge went out alone, mss_merge.c), with their texts. */
+static void keep_edits(mss_rw_t *rw, apr_off_t end)
+{
+    apr_pool_t *t;
+    int n = 0;
+    int i;
+
+    for (i = 0; i < rw->edits->nelts; i++) {
+        edit_t e = APR_ARRAY_IDX(rw->edits, i, edit_t);
+
+        if (e.a < end || e.b <= end) {
+            continue; /* gone out (or cut by the boundary: never made) */
+        }
+        e.s = apr_pstrmemdup(rw->epool2, e.s, e.len);
+        if (e.dels != NULL) {
+            e.dels = apr_pmemdup(rw->epool2, e.dels,
+                                 (apr_size_t)e.ndel * 2 * sizeof(*e.dels));
+        }
+        APR_ARRAY_IDX(rw->edits, n++, edit_t) = e;
+    }
+    rw->edits->nelts = n;
+    apr_pool_clear(rw->epool);
+    t = rw->epool;
+    rw->epool = rw->epool2;
+    rw->epool2 = t;
 }
 
 static int edit_cmp(const void *x, const void *y)
@@ -996,8 +1029,7 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end)
     rw->len -= n;
     v->rw_tight = rw->len > rw->max;
     rw->base = end;
-    rw->edits->nelts = 0;
-    apr_pool_clear(rw->epool);
+    keep_edits(rw, end);
 }
 
 void mss_rw_fail_open(mss_validator_t *v, const char *why)
@@ -1006,6 +1038,14 @@ void mss_rw_fail_open(mss_validator_t *v, const char *why)
 
     if (rw == NULL || rw->pass) {
         return;
+    }
+    if (v->mg.on) {
+        /* a response held for a merge (MS-HREF-UNIQUE) ended before this:
+         * it goes out as the response before it would have */
+        mss_mg_release(v);
+        if (rw->pass) {
+            return;
+        }
     }
     rw->pass = 1;
     rw->edits->nelts = 0;
@@ -1076,6 +1116,13 @@ int mss_rw_room(mss_validator_t *v, apr_off_t end)
 
     if (rw->pass || end - rw->base <= (apr_off_t)rw->max) {
         return !rw->pass;
+    }
+    if (v->mg.on) {
+        /* a response held for a merge (MS-HREF-UNIQUE) goes first */
+        mss_mg_release(v);
+        if (rw->pass || end - rw->base <= (apr_off_t)rw->max) {
+            return !rw->pass;
+        }
     }
     mss_rw_fail_open(v, apr_psprintf(v->pool,
                                      "more than %" APR_SIZE_T_FMT

@@ -91,6 +91,8 @@ typedef struct {
     apr_off_t a; /* Rewrite: the end of its start tag, and the end of the */
     apr_off_t b; /* element (-1: not known) */
 } prop_name_t;
+/* names a response tracks in a plain array (then in digest sets) */
+#define MSS_NAMES_LINEAR 32
 
 /* The propstat being parsed. */
 typedef struct {
@@ -246,6 +248,29 @@ typedef struct {
     int depth0_late; /* LOCK-DEPTH0 */
 } mss_cl_t;
 
+/* Rewrite, MS-HREF-UNIQUE's merge of two propstat-form responses
+ * (mss_merge.c): a plain propstat-form response is held until the next
+ * one shows whether it names the same resource. */
+#define MSS_MG_NS 8 /* namespace declarations on a response's start tag */
+typedef struct {
+    int on;              /* a response is held */
+    apr_off_t end;       /* its end */
+    apr_off_t et;        /* the "<" of its end tag */
+    apr_uint64_t digest; /* the digest of its href's key */
+    const char *own[2 * MSS_MG_NS]; /* the declarations on its start tag:
+                                     * prefix, name (the parser's
+                                     * dictionary) */
+    int nown;
+    prop_name_t names[MSS_NAMES_LINEAR]; /* its property names */
+    unsigned int nn;
+    /* the response being parsed */
+    const char *cur_own[2 * MSS_MG_NS];
+    int cur_nown;      /* -1: attributes or too many declarations */
+    const char *decls; /* declarations its propstats need inside the held
+                        * response (rpool), or NULL */
+    int merged;        /* it went into the held one */
+} mss_mg_t;
+
 /* A descendant whose parent collection was not yet listed. */
 typedef struct {
     apr_uint64_t parent; /* digest of the parent key, slash-stripped */
@@ -397,6 +422,7 @@ struct mss_validator_t {
     pending_t *qhead; /* ... here */
     pending_t *qtail;
     mss_cl_t cl;              /* Rewrite: a collapse (mss_collapse.c) */
+    mss_mg_t mg;              /* Rewrite: MS-HREF-UNIQUE merge (mss_merge.c) */
     unsigned long fails_real; /* non-424 failures so far (RW-KEEP-FAILURE) */
     int self_seen;            /* a response naming the Request-URI so far */
     apr_size_t fixed;
@@ -423,7 +449,6 @@ enum {
     MSS_M_MERGE,
     MSS_M_HEAD
 };
-#define MSS_NAMES_LINEAR 32
 
 /* Push onto an APR array without a call while there is room. */
 #define MSS_PUSH(a, type)                                                      \
@@ -593,6 +618,13 @@ void mss_cl_response(mss_validator_t *v);
 int mss_cl_report(mss_validator_t *v, mss_rule_e rule, unsigned long index,
                   unsigned long line, unsigned long col, const char *msg);
 void mss_cl_flush(mss_validator_t *v);
+
+/* mss_merge.c */
+void mss_mg_response_start(mss_validator_t *v, int nattrs);
+void mss_mg_root_child(mss_validator_t *v, apr_off_t lt, int response);
+int mss_mg_try(mss_validator_t *v, apr_off_t end);
+void mss_mg_commit(mss_validator_t *v, apr_off_t end);
+void mss_mg_release(mss_validator_t *v);
 #define MSS_CL_DEPTH0                                                          \
     "207 to a Depth: 0 LOCK, which locks only the Request-URI (RFC 4918 "      \
     "9.10.3): a plain status fits"

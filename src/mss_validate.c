@@ -1277,6 +1277,7 @@ static void on_start(void *baton, const char *uri, const char *local,
     v->want_text = f->wants;
     if (v->rw != NULL && parent != NULL && v->depth_now == 2
         && parent->ctx == C_MULTISTATUS) {
+        mss_mg_root_child(v, mss_rw_lt(v, f->tag), f->ctx == C_RESPONSE);
         root_child_start(v, parent, f);
         if (f->ctx != C_RESPONSE && v->cl.rules != 0) {
             mss_cl_root_child(v);
@@ -1290,6 +1291,9 @@ static void on_start(void *baton, const char *uri, const char *local,
          * response's bytes begin after it */
         v->resp.tag = f->tag;
         v->resp.start = f->tag + 1;
+        if (v->rw != NULL) {
+            mss_mg_response_start(v, nattrs);
+        }
         break;
     case C_MULTISTATUS:
         /* Rewrite: the prolog and the root's start tag can go out */
@@ -2074,7 +2078,8 @@ static void drop_response(mss_validator_t *v, apr_off_t lt, apr_off_t end,
 {
     apr_off_t from = mss_rw_ws_back(v, lt, 0);
 
-    if (mss_rw_bytes(v, from - 1, from) != NULL) {
+    /* (a response held for a merge may precede it, mss_merge.c) */
+    if (from != v->root_gap && mss_rw_bytes(v, from - 1, from) != NULL) {
         from = lt; /* something else precedes: keep the whitespace */
     }
     mss_rw_edit(v, from, end, "");
@@ -2283,6 +2288,8 @@ static void response_edits(mss_validator_t *v)
         }
     }
     multi_href_split(v, lt, end);
+    /* MS-HREF-UNIQUE: into the previous response, when it was held */
+    mss_mg_try(v, end);
     /* MS-HREF-REQUIRED: RFC 4918 13; N1 where the target is the
      * Request-URI beyond doubt (PROPPATCH, MKCALENDAR: one target, so the
      * first response only), as an absolute path (RW-NO-FABRICATION) */
@@ -3088,8 +3095,13 @@ static void on_end(void *baton)
         }
         /* a description of the root waits for a next one to merge with
          * (MS-MULTISTATUS-CHILDREN); the next child's end commits it */
-        if (!(v->depth_now == 1 && f->ctx == C_TEXT && f->role == T_DESC
-              && root_desc_end(v, f, end))) {
+        if (v->depth_now == 1 && f->ctx == C_RESPONSE) {
+            /* it may be held for the next (MS-HREF-UNIQUE) */
+            mss_mg_commit(v, end);
+        }
+        else if (!(v->depth_now == 1 && f->ctx == C_TEXT && f->role == T_DESC
+                   && root_desc_end(v, f, end))) {
+            mss_mg_release(v);
             mss_rw_commit(v, lt >= 0 ? lt : end);
         }
         v->root_end = lt;

@@ -325,6 +325,113 @@ const char *mss_xml_ns_outer(const mss_xml_t *x, apr_pool_t *p)
     return s;
 }
 
+int mss_xml_ns_own(const mss_xml_t *x, const char **pairs, int max)
+{
+    const xmlParserCtxtPtr ctxt = x->ctxt;
+    int i;
+
+    if (x->own_ns > max || ctxt->nsTab == NULL) {
+        return x->own_ns > 0 ? -1 : 0;
+    }
+    for (i = 0; i < 2 * x->own_ns; i++) {
+        pairs[i] = (const char *)ctxt->nsTab[ctxt->nsNr - 2 * x->own_ns + i];
+    }
+    return x->own_ns;
+}
+
+static int same_prefix(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* the name @p pre is bound to among @p n pairs at @p t, the last
+ * declaration winning; @p found says whether there is one */
+static const char *bound_in(const char *const *t, int n, const char *pre,
+                            int *found)
+{
+    int i;
+
+    for (i = 2 * (n - 1); i >= 0; i -= 2) {
+        if (same_prefix(t[i], pre)) {
+            *found = 1;
+            return t[i + 1];
+        }
+    }
+    *found = 0;
+    return NULL;
+}
+
+/* where an element being started sits: its parent's scope */
+static const char *bound_outside(const mss_xml_t *x, const char *pre)
+{
+    const xmlParserCtxtPtr ctxt = x->ctxt;
+    int found;
+    const char *u =
+        ctxt->nsTab == NULL
+            ? NULL
+            : bound_in((const char *const *)ctxt->nsTab,
+                       (ctxt->nsNr - 2 * x->own_ns) / 2, pre, &found);
+
+    /* an undeclared default namespace (xmlns="") binds nothing */
+    return u != NULL && u[0] == '\0' ? NULL : u;
+}
+
+/* @p pre's binding inside an element with the own declarations @p own */
+static const char *bound_inside(const mss_xml_t *x, const char *const *own,
+                                int n, const char *pre)
+{
+    int found;
+    const char *u = bound_in(own, n, pre, &found);
+
+    if (!found) {
+        return bound_outside(x, pre);
+    }
+    return u != NULL && u[0] == '\0' ? NULL : u;
+}
+
+const char *mss_xml_ns_rebind(const mss_xml_t *x, apr_pool_t *p,
+                              const char *const *prev, int n)
+{
+    const xmlParserCtxtPtr ctxt = x->ctxt;
+    const char *const *own =
+        ctxt->nsTab != NULL
+            ? (const char *const *)ctxt->nsTab + ctxt->nsNr - 2 * x->own_ns
+            : NULL;
+    const char *s = "";
+    int i;
+
+    /* every prefix either element declares, once */
+    for (i = 0; i < n + x->own_ns; i++) {
+        const char *pre = i < n ? prev[2 * i] : own[2 * (i - n)];
+        const char *here;
+        const char *there;
+        int j;
+        int dup = 0;
+
+        for (j = 0; j < i && !dup; j++) {
+            dup = same_prefix(j < n ? prev[2 * j] : own[2 * (j - n)], pre);
+        }
+        if (dup) {
+            continue;
+        }
+        here = bound_inside(x, own, x->own_ns, pre);
+        there = bound_inside(x, prev, n, pre);
+        if (same_prefix(here, there)) {
+            continue;
+        }
+        if (here != NULL) {
+            s = apr_pstrcat(p, s, pre != NULL ? " xmlns:" : " xmlns",
+                            pre != NULL ? pre : "", "=\"", attr_escape(p, here),
+                            "\"", NULL);
+        }
+        else if (pre == NULL) {
+            s = apr_pstrcat(p, s, " xmlns=\"\"", NULL);
+        }
+        /* (a prefix unbound here cannot be used here: nothing to undo) */
+    }
+    return s;
+}
+
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                    const xmlChar *URI)
 {

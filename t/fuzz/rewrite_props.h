@@ -26,7 +26,9 @@
  *     removed response;
  *     the only responses added are LOCK-424-REQUEST-URI's (one per "fixed"
  *     finding of it) and the copies of an MS-MULTI-HREF split (N3: one
- *     response per href; a copy of a failing response fails too);
+ *     response per href; a copy of a failing response fails too); a
+ *     response MS-HREF-UNIQUE merged into the one before (its propstats
+ *     moved there, "fixed") is one fewer;
  *   - no failure lost: the failing responses of the output are those of
  *     the input less the removed 424s (DEL-NO-424, CM-NO-424), plus the
  *     added 424 (LOCK-424-REQUEST-URI) and less at most the duplicates
@@ -35,7 +37,8 @@
  *     responses MS-RESPONSE-FORM left in one form (an empty 418 propstat
  *     beside a 2xx status is no failure; a failing status beside a 2xx
  *     placeholder is one) or whose 1xx propstats MS-STATUS-1XX (N3)
- *     removed, either way, unless
+ *     removed, either way, and less at most one per merge (two failing
+ *     responses become one, their failing propstats kept), unless
  *     PF-DEPTH-SCOPE removed some (under PROPFIND an absent entry is "not
  *     reported", rules.md RW-KEEP-FAILURE);
  *   - a second parse of the output (libxml2's reader, DOM, not our SAX
@@ -77,6 +80,8 @@ typedef struct {
     unsigned long inserted;   /* ... under LOCK-424-REQUEST-URI */
     unsigned long collapse;   /* ... that answer with another status */
     unsigned long split;      /* responses MS-MULTI-HREF added (copies) */
+    unsigned long merged;     /* responses MS-HREF-UNIQUE moved into the
+                               * one before */
     mss_result_t res;
     const apr_array_header_t *headers;
 } rw_run_t;
@@ -113,6 +118,11 @@ static apr_status_t rw_collect(void *baton, const mss_violation_t *v)
         }
         if (strcmp(id, "LOCK-424-REQUEST-URI") == 0) {
             r->inserted++;
+        }
+        if (strcmp(id, "MS-HREF-UNIQUE") == 0
+            && strstr(v->message, "moved into the previous response")
+                   != NULL) {
+            r->merged++; /* its propstats joined the response before */
         }
         if (strcmp(id, "MS-MULTI-HREF") == 0) {
             unsigned int n = 0;
@@ -363,7 +373,7 @@ static const char *rw_props(apr_pool_t *p, const mss_options_t *o,
         }
         return NULL;
     }
-    if (c.res.responses + a.res.dropped
+    if (c.res.responses + a.res.dropped + a.merged
         != a.res.responses + a.inserted + a.split) {
         return "conservation: responses in + inserted != responses out + "
                "dropped";
@@ -372,7 +382,8 @@ static const char *rw_props(apr_pool_t *p, const mss_options_t *o,
         && (a.res.failures + a.inserted + a.form_fix + a.split
                 < c.res.failures + a.drop_424
             || a.res.failures + a.inserted
-                   > c.res.failures + a.drop_424 + a.drop_dup + a.form_fix)) {
+                   > c.res.failures + a.drop_424 + a.drop_dup + a.form_fix
+                         + a.merged)) {
         return "no failure lost: a failing response went missing";
     }
     /* where the two libxml2 parsers disagree on the input (its push

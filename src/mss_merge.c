@@ -1,0 +1,224 @@
+/*
+ * mss_merge.c: MS-HREF-UNIQUE's merge of two propstat-form responses
+ * (rules.md 2.4: "two propstat-form responses -> move the later one's
+ * propstats into the first, provided no property name ends up with two
+ * different statuses"), in Rewrite mode.
+ *
+ * A streaming rewriter cannot move properties into a response that has
+ * gone out, so a plain propstat-form response (one href, propstats and
+ * nothing else) is held until the next child of the multistatus shows
+ * whether it names the same resource: at most one response more is held
+ * (the held-bytes bound, twice response=, covers two; past it the held
+ * one goes).  When the next one is a plain propstat-form response whose
+ * href has the same key and whose property names are not the held one's,
+ * the bytes from the held one's end tag to the end of the next one's href
+ * go, so its propstats join the held response, under the held response's
+ * end tag.  Its propstats keep their namespace bindings: where the two
+ * start tags bind a prefix differently, the propstats declare it.  The
+ * start tags must carry no other attribute (xml:lang would change the
+ * meaning of values), and only whitespace may lie between the two
+ * responses and before the href (nothing is dropped).
+ *
+ * Only adjacent duplicates merge; a repeat further on stays logged.
+ */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "mss_state.h"
+
+static int merging(const mss_validator_t *v)
+{
+    return v->rw != NULL && v->prop_once && v->propstat_ok
+           && v->cl.rules == 0 && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE);
+}
+
+void mss_mg_response_start(mss_validator_t *v, int nattrs)
+{
+    mss_mg_t *mg = &v->mg;
+
+    mg->decls = NULL;
+    mg->merged = 0;
+    mg->cur_nown = -1;
+    if (!merging(v) || nattrs > 0) {
+        return;
+    }
+    mg->cur_nown = mss_xml_ns_own(v->xml, mg->cur_own, MSS_MG_NS);
+    if (mg->on && mg->cur_nown >= 0) {
+        mg->decls = mss_xml_ns_rebind(v->xml, v->rpool, mg->own, mg->nown);
+    }
+}
+
+/* The held response goes out. */
+void mss_mg_release(mss_validator_t *v)
+{
+    if (v->mg.on) {
+        v->mg.on = 0;
+        mss_rw_commit(v, v->mg.end);
+    }
+}
+
+static int blank(const mss_validator_t *v, apr_off_t a, apr_off_t b)
+{
+    return a <= b && mss_rw_ws_back(v, b, a) == a;
+}
+
+void mss_mg_root_child(mss_validator_t *v, apr_off_t lt, int response)
+{
+    /* anything but whitespace and a response after the held one */
+    if (v->mg.on && (!response || lt < 0 || !blank(v, v->mg.end, lt))) {
+        mss_mg_release(v);
+    }
+}
+
+/* The response that ends here is plain: one href, its propstats and
+ * nothing else, no fix that changes its shape, names few enough. */
+static const href_t *plain(const mss_validator_t *v)
+{
+    const response_t *r = &v->resp;
+    const href_t *h;
+
+    if (!merging(v) || v->mg.cur_nown < 0 || v->rw == NULL || r->nstatus > 0
+        || r->npropstat == 0 || r->nhref != 1 || r->hrefs == NULL
+        || r->hrefs->nelts != 1 || r->children != 1 + r->npropstat || r->stray
+        || r->drop != 0 || (r->ps_1xx != NULL && r->ps_1xx->nelts > 0)
+        || r->ps_ranges == NULL
+        || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat
+        || r->names != NULL || r->names_off || v->digests->nelts != 1) {
+        return NULL;
+    }
+    h = &APR_ARRAY_IDX(r->hrefs, 0, href_t);
+    if (h->len == 0 || !h->checked || h->remove || h->ea < 0 || h->eb <= h->ea) {
+        return NULL;
+    }
+    return h;
+}
+
+static int names_apart(const mss_validator_t *v)
+{
+    const response_t *r = &v->resp;
+    unsigned int i;
+    unsigned int j;
+
+    for (i = 0; i < r->nn; i++) {
+        const prop_name_t *a = &r->nn_names[i];
+
+        for (j = 0; j < v->mg.nn; j++) {
+            const prop_name_t *b = &v->mg.names[j];
+
+            if (a->local == b->local
+                && (a->uri == b->uri
+                    || (a->uri != NULL && b->uri != NULL
+                        && strcmp(a->uri, b->uri) == 0))) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* the insertion point for declarations in the start tag at @p lt: after
+ * its name */
+static apr_off_t after_name(const mss_validator_t *v, apr_off_t lt)
+{
+    apr_off_t at = lt + 1;
+    const char *s;
+
+    while ((s = mss_rw_bytes(v, at, at + 1)) != NULL && *s != ' '
+           && *s != '\t' && *s != '\r' && *s != '\n' && *s != '>'
+           && *s != '/') {
+        at++;
+    }
+    return s != NULL ? at : -1;
+}
+
+int mss_mg_try(mss_validator_t *v, apr_off_t end)
+{
+    mss_mg_t *mg = &v->mg;
+    response_t *r = &v->resp;
+    const href_t *h;
+    apr_off_t et;
+    apr_off_t cut;
+    const char *held_et;
+    const char *own_et;
+    pending_t *pv;
+    int i;
+
+    if (!mg->on || mg->decls == NULL || (h = plain(v)) == NULL
+        || APR_ARRAY_IDX(v->digests, 0, apr_uint64_t) != mg->digest
+        || r->restype_2xx || !names_apart(v)
+        || !blank(v, r->tag + 1, h->ea)) {
+        return 0;
+    }
+    /* the finding to fix: the duplicate (not the INFO slash variant) */
+    for (pv = r->head; pv != NULL; pv = pv->next) {
+        if (pv->rule == MSS_R_MS_HREF_UNIQUE && pv->sev != MSS_SEV_INFO) {
+            break;
+        }
+    }
+    et = mss_rw_end_tag(v, end);
+    held_et = mss_rw_bytes(v, mg->et, mg->end);
+    own_et = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
+    if (pv == NULL || held_et == NULL || own_et == NULL) {
+        return 0;
+    }
+    for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
+        if (after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t)) < 0) {
+            return 0;
+        }
+    }
+    /* the held response's end tag, what lies between, this one's start
+     * tag and href go; its propstats stay, under the held end tag */
+    cut = mss_rw_ws_back(v, mg->et, 0);
+    mss_rw_edit(v, cut, h->eb, "");
+    for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
+        apr_off_t at = after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t));
+
+        mss_rw_edit(v, at, at, mg->decls);
+    }
+    if ((apr_off_t)(mg->end - mg->et) != end - et
+        || memcmp(held_et, own_et, (size_t)(end - et)) != 0) {
+        mss_rw_edit(v, et, end,
+                    apr_pstrmemdup(v->rpool, held_et,
+                                   (apr_size_t)(mg->end - mg->et)));
+    }
+    pv->msg = apr_pstrcat(v->rpool, pv->msg,
+                          "; its propstats were moved into the previous "
+                          "response",
+                          NULL);
+    pv->action = "fixed";
+    mg->merged = 1;
+    return 1;
+}
+
+void mss_mg_commit(mss_validator_t *v, apr_off_t end)
+{
+    mss_mg_t *mg = &v->mg;
+    const response_t *r = &v->resp;
+    const href_t *h;
+
+    if (mg->merged) {
+        /* the held response, with this one's propstats, ends here */
+        mg->merged = 0;
+        mg->on = 0;
+        mss_rw_commit(v, end);
+        return;
+    }
+    mss_mg_release(v);
+    h = plain(v);
+    mg->et = h != NULL ? mss_rw_end_tag(v, end) : -1;
+    if (mg->et < 0 || r->nn > MSS_NAMES_LINEAR || v->rw_tight) {
+        mss_rw_commit(v, end);
+        return;
+    }
+    /* held for the next response */
+    mg->on = 1;
+    mg->end = end;
+    mg->digest = APR_ARRAY_IDX(v->digests, 0, apr_uint64_t);
+    mg->nown = mg->cur_nown;
+    memcpy(mg->own, mg->cur_own, sizeof(mg->own));
+    mg->nn = r->nn;
+    if (r->nn > 0) {
+        memcpy(mg->names, r->nn_names, r->nn * sizeof(prop_name_t));
+    }
+}
