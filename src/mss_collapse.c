@@ -139,8 +139,29 @@ static const char *error_body(mss_validator_t *v)
     apr_size_t n;
     apr_size_t name;
 
-    if (r->nerror == r->err_removed) {
+    if (r->nerror == r->err_removed && r->bare.n == 0) {
         return ""; /* none, or none left (MS-ERR-CONTENT) */
+    }
+    if (r->nerror == 0 && r->bare.n == 1) {
+        /* a condition without its error, which MS-ERR-PLACEMENT wraps in
+         * one (the response's prefix): the error as it goes out */
+        const char *q = mss_rw_qual(v, mss_rw_lt(v, r->tag));
+
+        a = r->bare.a;
+        b = r->bare.b;
+        if (q == NULL || r->bare_ns == NULL
+            || !mss_rw_on(v, MSS_R_MS_ERR_PLACEMENT) || a < 0 || b <= a
+            || (s = mss_rw_bytes(v, a, b)) == NULL
+            || !mss_rw_untouched(v, a, b)) {
+            return NULL;
+        }
+        return apr_pstrcat(v->pool, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<",
+                           q, "error", r->bare_ns, ">",
+                           apr_pstrndup(v->pool, s, (apr_size_t)(b - a)), "</",
+                           q, "error>\n", NULL);
+    }
+    if (r->nerror != 1 || r->err_removed != 0 || r->bare.n != 0) {
+        return NULL;
     }
     if (r->nerror > 1 || r->errors4 == NULL || r->errors4->nelts != 4
         || r->err_ns == NULL) {
@@ -195,9 +216,13 @@ void mss_cl_response(mss_validator_t *v)
         const char *href = r->href_added ? v->uri : r->href;
         apr_size_t hlen = r->href_added ? strlen(v->uri) : r->href_len;
 
+        /* nothing in it but its href, its status (or the propstats a fix
+         * turned into one) and one error, as it goes out */
         if (((r->nhref == 1 && r->href != NULL) || r->href_added)
-            && r->ndesc == 0 && r->nlocation == 0 && r->bare.n == 0
-            && !r->stray) {
+            && r->ndesc == 0 && r->nlocation == r->loc_gone && !r->stray
+            && r->children
+                   == r->nhref + r->nstatus + r->npropstat + r->nerror
+                          - r->err_removed + r->bare.n) {
             body = error_body(v);
         }
         v->cl.code = code;

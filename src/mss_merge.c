@@ -54,7 +54,7 @@ void mss_mg_release(mss_validator_t *v)
 {
     if (v->mg.on) {
         v->mg.on = 0;
-        mss_rw_commit(v, v->mg.end);
+        mss_rw_mg_release(v, 0);
     }
 }
 
@@ -138,8 +138,6 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
     response_t *r = &v->resp;
     const href_t *h;
     apr_off_t et;
-    apr_off_t cut;
-    const char *held_et;
     const char *own_et;
     pending_t *pv;
     int i;
@@ -157,9 +155,8 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
         }
     }
     et = mss_rw_end_tag(v, end);
-    held_et = mss_rw_bytes(v, mg->et, mg->end);
     own_et = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
-    if (pv == NULL || held_et == NULL || own_et == NULL) {
+    if (pv == NULL || own_et == NULL) {
         return 0;
     }
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
@@ -167,20 +164,18 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
             return 0;
         }
     }
-    /* the held response's end tag, what lies between, this one's start
-     * tag and href go; its propstats stay, under the held end tag */
-    cut = mss_rw_ws_back(v, mg->et, 0);
-    mss_rw_edit(v, cut, h->eb, "");
+    /* the whitespace after the held response, this one's start tag and
+     * href go (and the held one's end tag, from the held output); its
+     * propstats stay, under the held end tag */
+    mss_rw_edit(v, mg->end, h->eb, "");
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
         apr_off_t at = after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t));
 
         mss_rw_edit(v, at, at, mg->decls);
     }
-    if ((apr_off_t)(mg->end - mg->et) != end - et
-        || memcmp(held_et, own_et, (size_t)(end - et)) != 0) {
-        mss_rw_edit(v, et, end,
-                    apr_pstrmemdup(v->rpool, held_et,
-                                   (apr_size_t)(mg->end - mg->et)));
+    if ((apr_size_t)(end - et) != mg->et_len
+        || memcmp(mg->et, own_et, mg->et_len) != 0) {
+        mss_rw_edit(v, et, end, apr_pstrmemdup(v->rpool, mg->et, mg->et_len));
     }
     pv->msg = apr_pstrcat(v->rpool, pv->msg,
                           "; its propstats were moved into the previous "
@@ -195,25 +190,43 @@ void mss_mg_commit(mss_validator_t *v, apr_off_t end)
 {
     mss_mg_t *mg = &v->mg;
     const response_t *r = &v->resp;
-    const href_t *h;
+    apr_off_t et;
+    apr_off_t cut;
+    const char *etb;
 
     if (mg->merged) {
-        /* the held response, with this one's propstats, ends here */
+        /* the held response less its end tag, then this one's propstats
+         * and that end tag */
         mg->merged = 0;
         mg->on = 0;
+        mss_rw_mg_release(v, mg->tail);
         mss_rw_commit(v, end);
         return;
     }
     mss_mg_release(v);
-    h = plain(v);
-    mg->et = h != NULL ? mss_rw_end_tag(v, end) : -1;
-    if (mg->et < 0 || r->nn > MSS_NAMES_LINEAR || v->rw_tight) {
+    et = plain(v) != NULL && r->nn <= MSS_NAMES_LINEAR
+             ? mss_rw_end_tag(v, end)
+             : -1;
+    cut = et >= 0 ? mss_rw_ws_back(v, et, 0) : -1;
+    etb = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
+    if (etb == NULL || (apr_size_t)(end - et) > sizeof(mg->et)
+        || !mss_rw_untouched(v, cut, end + 1)) {
         mss_rw_commit(v, end);
         return;
     }
-    /* held for the next response */
+    /* its output is held for the next response, unless larger than a
+     * response may be (response=): the bound depends on the output alone,
+     * so a second run decides as the first did */
+    mss_rw_mg_hold(v);
+    mss_rw_commit(v, end);
+    if (!mss_rw_mg_holding(v)) {
+        return;
+    }
     mg->on = 1;
     mg->end = end;
+    mg->tail = (apr_size_t)(end - cut);
+    mg->et_len = (apr_size_t)(end - et);
+    memcpy(mg->et, etb, mg->et_len);
     mg->digest = APR_ARRAY_IDX(v->digests, 0, apr_uint64_t);
     mg->nown = mg->cur_nown;
     memcpy(mg->own, mg->cur_own, sizeof(mg->own));

@@ -49,8 +49,6 @@ struct mss_rw_t {
     apr_size_t max; /* held-bytes bound */
     apr_array_header_t *edits;
     apr_pool_t *epool; /* edit texts; cleared at each commit */
-    apr_pool_t *epool2; /* the edits a commit leaves (beyond its end) move
-                         * here, and the two pools change places */
     unsigned long seq;
     int pass;         /* failed open: bytes go out unchanged */
     int headers_done; /* the header decision is made */
@@ -66,6 +64,8 @@ struct mss_rw_t {
     apr_size_t hcap;
     int holding;
     int hold_over;       /* the hold ended at its bound */
+    int mg_holding;      /* ... or held for a merge (mss_merge.c), bounded by
+                          * response= */
     int status;          /* the status the response goes out with, or 0 */
     const char *cl_body; /* a collapse's body ("" = none), or NULL */
 };
@@ -97,9 +97,6 @@ apr_status_t mss_validator_set_output(mss_validator_t *v, mss_write_fn write,
     }
     rw = apr_pcalloc(v->pool, sizeof(*rw));
     rv = apr_pool_create(&rw->epool, v->pool);
-    if (rv == APR_SUCCESS) {
-        rv = apr_pool_create(&rw->epool2, v->pool);
-    }
     if (rv != APR_SUCCESS) {
         return rv;
     }
@@ -235,13 +232,13 @@ static apr_status_t emit_out(mss_validator_t *v, const char *s, apr_size_t n)
     return APR_SUCCESS;
 }
 
-/* Room for @p need held output bytes; 0 past the bound or out of memory */
-static int hold_room(mss_rw_t *rw, apr_size_t need)
+/* Room for @p need held output bytes; 0 past @p bound or out of memory */
+static int hold_room(mss_rw_t *rw, apr_size_t need, apr_size_t bound)
 {
     apr_size_t cap = rw->hcap > 0 ? rw->hcap : 4096;
     char *nb;
 
-    if (need > rw->max) {
+    if (need > bound) {
         return 0;
     }
     if (need <= rw->hcap) {
@@ -263,18 +260,48 @@ static apr_status_t out(mss_validator_t *v, const char *s, apr_size_t n)
 {
     mss_rw_t *rw = v->rw;
 
-    if (rw->holding && n > 0 && v->cb_status == APR_SUCCESS) {
-        if (hold_room(rw, rw->hlen + n)) {
+    if ((rw->holding || rw->mg_holding) && n > 0
+        && v->cb_status == APR_SUCCESS) {
+        if (hold_room(rw, rw->hlen + n,
+                      rw->mg_holding ? v->opts.max_response : rw->max)) {
             memcpy(rw->hold + rw->hlen, s, n);
             rw->hlen += n;
             return APR_SUCCESS;
         }
-        /* RW-LIMITS: no collapse of a body this large; what is held goes
-         * now */
-        rw->hold_over = 1;
-        mss_validator_release(v);
+        if (rw->mg_holding) {
+            mss_rw_mg_release(v, 0); /* too large to merge into */
+        }
+        else {
+            /* RW-LIMITS: no collapse of a body this large; what is held
+             * goes now */
+            rw->hold_over = 1;
+            mss_validator_release(v);
+        }
     }
     return emit_out(v, s, n);
+}
+
+void mss_rw_mg_hold(mss_validator_t *v)
+{
+    if (v->rw != NULL && !v->rw->pass && !v->rw->holding) {
+        v->rw->mg_holding = 1;
+    }
+}
+
+int mss_rw_mg_holding(const mss_validator_t *v)
+{
+    return v->rw != NULL && v->rw->mg_holding;
+}
+
+void mss_rw_mg_release(mss_validator_t *v, apr_size_t drop)
+{
+    mss_rw_t *rw = v->rw;
+
+    if (rw != NULL && rw->mg_holding) {
+        rw->mg_holding = 0;
+        emit_out(v, rw->hold, rw->hlen > drop ? rw->hlen - drop : 0);
+        rw->hlen = 0;
+    }
 }
 
 void mss_rw_hold(mss_validator_t *v)
@@ -486,34 +513,6 @@ void mss_rw_split(mss_validator_t *v, apr_off_t a, apr_off_t b,
     e = &APR_ARRAY_IDX(rw->edits, rw->edits->nelts - 1, edit_t);
     e->dels = apr_pmemdup(rw->epool, dels, (apr_size_t)n * 2 * sizeof(*dels));
     e->ndel = n;
-}
-
-/* After a commit up to @p end: the edits beyond it stay (a response held
- * for a merge went out alone, mss_merge.c), with their texts. */
-static void keep_edits(mss_rw_t *rw, apr_off_t end)
-{
-    apr_pool_t *t;
-    int n = 0;
-    int i;
-
-    for (i = 0; i < rw->edits->nelts; i++) {
-        edit_t e = APR_ARRAY_IDX(rw->edits, i, edit_t);
-
-        if (e.a < end || e.b <= end) {
-            continue; /* gone out (or cut by the boundary: never made) */
-        }
-        e.s = apr_pstrmemdup(rw->epool2, e.s, e.len);
-        if (e.dels != NULL) {
-            e.dels = apr_pmemdup(rw->epool2, e.dels,
-                                 (apr_size_t)e.ndel * 2 * sizeof(*e.dels));
-        }
-        APR_ARRAY_IDX(rw->edits, n++, edit_t) = e;
-    }
-    rw->edits->nelts = n;
-    apr_pool_clear(rw->epool);
-    t = rw->epool;
-    rw->epool = rw->epool2;
-    rw->epool2 = t;
 }
 
 static int edit_cmp(const void *x, const void *y)
@@ -1029,7 +1028,8 @@ void mss_rw_commit(mss_validator_t *v, apr_off_t end)
     rw->len -= n;
     v->rw_tight = rw->len > rw->max;
     rw->base = end;
-    keep_edits(rw, end);
+    rw->edits->nelts = 0;
+    apr_pool_clear(rw->epool);
 }
 
 void mss_rw_fail_open(mss_validator_t *v, const char *why)
@@ -1039,14 +1039,9 @@ void mss_rw_fail_open(mss_validator_t *v, const char *why)
     if (rw == NULL || rw->pass) {
         return;
     }
-    if (v->mg.on) {
-        /* a response held for a merge (MS-HREF-UNIQUE) ended before this:
-         * it goes out as the response before it would have */
-        mss_mg_release(v);
-        if (rw->pass) {
-            return;
-        }
-    }
+    /* a response held for a merge (MS-HREF-UNIQUE) ended before this: it
+     * goes out as it would have */
+    mss_mg_release(v);
     rw->pass = 1;
     rw->edits->nelts = 0;
     mss_validator_release(v);
@@ -1116,13 +1111,6 @@ int mss_rw_room(mss_validator_t *v, apr_off_t end)
 
     if (rw->pass || end - rw->base <= (apr_off_t)rw->max) {
         return !rw->pass;
-    }
-    if (v->mg.on) {
-        /* a response held for a merge (MS-HREF-UNIQUE) goes first */
-        mss_mg_release(v);
-        if (rw->pass || end - rw->base <= (apr_off_t)rw->max) {
-            return !rw->pass;
-        }
     }
     mss_rw_fail_open(v, apr_psprintf(v->pool,
                                      "more than %" APR_SIZE_T_FMT

@@ -212,6 +212,7 @@ typedef struct {
                          * form (converted by a fix too), or 0 */
     const char *err_ns;       /* Rewrite, a collapse: the declarations in scope
                          * at its DAV:error (mss_xml_ns_outer) */
+    const char *bare_ns; /* ... and at its first condition without error */
     pending_t *head;
     pending_t *tail;
 } response_t;
@@ -249,13 +250,16 @@ typedef struct {
 } mss_cl_t;
 
 /* Rewrite, MS-HREF-UNIQUE's merge of two propstat-form responses
- * (mss_merge.c): a plain propstat-form response is held until the next
- * one shows whether it names the same resource. */
+ * (mss_merge.c): a plain propstat-form response's output is held until
+ * the next one shows whether it names the same resource. */
 #define MSS_MG_NS 8 /* namespace declarations on a response's start tag */
 typedef struct {
-    int on;              /* a response is held */
-    apr_off_t end;       /* its end */
-    apr_off_t et;        /* the "<" of its end tag */
+    int on;              /* a response's output is held */
+    apr_off_t end;       /* its end (in the body) */
+    apr_size_t tail;     /* its end tag and the whitespace before it: the
+                          * last bytes of the held output, as they came */
+    char et[64];         /* its end tag */
+    apr_size_t et_len;
     apr_uint64_t digest; /* the digest of its href's key */
     const char *own[2 * MSS_MG_NS]; /* the declarations on its start tag:
                                      * prefix, name (the parser's
@@ -604,6 +608,12 @@ int mss_rw_hold_over(const mss_validator_t *v);
 /* no edit of the open response touches [a, b) */
 int mss_rw_untouched(const mss_validator_t *v, apr_off_t a, apr_off_t b);
 void mss_rw_set_status(mss_validator_t *v, int status, const char *body);
+/* MS-HREF-UNIQUE's merge (mss_merge.c): the output is held from here on,
+ * up to response= bytes (past them it goes, and the hold ends) */
+void mss_rw_mg_hold(mss_validator_t *v);
+int mss_rw_mg_holding(const mss_validator_t *v);
+/* the held output goes, less its last @p drop bytes */
+void mss_rw_mg_release(mss_validator_t *v, apr_size_t drop);
 
 /* mss_collapse.c */
 /* 1 when @p rule's N3 collapse is asked for (--rule ID=fix) in a mode

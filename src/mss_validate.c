@@ -1346,6 +1346,12 @@ static void on_start(void *baton, const char *uri, const char *local,
         }
         break;
     case C_CONDITION:
+        if (parent != NULL && parent->ctx == C_RESPONSE && v->cl.rules != 0
+            && v->resp.bare.n == 0) {
+            /* a collapse may send it, wrapped (MS-ERR-PLACEMENT), as a
+             * document of its own */
+            v->resp.bare_ns = mss_xml_ns_outer(v->xml, v->rpool);
+        }
         if (uri != NULL && strcmp(uri, DAV_NS) == 0) {
             if (strcmp(local, "lock-token-submitted") == 0) {
                 f->lts = 1;
@@ -2078,8 +2084,7 @@ static void drop_response(mss_validator_t *v, apr_off_t lt, apr_off_t end,
 {
     apr_off_t from = mss_rw_ws_back(v, lt, 0);
 
-    /* (a response held for a merge may precede it, mss_merge.c) */
-    if (from != v->root_gap && mss_rw_bytes(v, from - 1, from) != NULL) {
+    if (mss_rw_bytes(v, from - 1, from) != NULL) {
         from = lt; /* something else precedes: keep the whitespace */
     }
     mss_rw_edit(v, from, end, "");
@@ -2109,6 +2114,8 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         && mss_rw_bytes(v, r->loc_a, r->loc_b) != NULL) {
         mss_rw_edit(v, mss_rw_ws_back(v, r->loc_a, 0), r->loc_b, "");
         mss_v_mark(v, MSS_R_MS_LOC_STATUS, 0, 0, "fixed");
+        r->loc_gone++; /* (as the collapse sees it) */
+        r->children--;
     }
     if (r->out_code == 423 && r->npropstat > 0
         && mss_rw_on(v, MSS_R_CM_423_ERROR)
