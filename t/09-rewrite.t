@@ -29,6 +29,8 @@ my @cases = (
     [ 'missing-href',    'PROPFIND', '',                   'violations' ],
     [ 'status-1xx',      'PROPFIND', '',                   'violations' ],
     [ 'propstat-delete', 'DELETE',   'MS-PROPSTAT-METHOD', 'fixed' ],
+    # two adjacent responses for one member: one (MS-HREF-UNIQUE merge)
+    [ 'dup-merge',       'PROPFIND', 'MS-HREF-UNIQUE',     'fixed' ],
     [ 'truncated',       'PROPFIND', '',                   'malformed' ],
     [ 'inject-bad',      'PROPFIND', '',                   'malformed' ],
 );
