@@ -2161,13 +2161,18 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
     const char *sep;
     int i;
 
-    if (r->nhref < 2 || r->npropstat == 0 || (r->nstatus > 0 && !r->status_gone)
-        || !v->propstat_ok || r->hrefs == NULL
-        || r->hrefs->nelts != (int)r->nhref
+    /* rules.md's interop option: a valid status-form response with
+     * several hrefs is split too (the meaning is the same; some clients
+     * read only the first href) */
+    int interop = r->npropstat == 0 && r->nstatus == 1 && r->code >= 0;
+
+    if (r->nhref < 2 || r->hrefs == NULL || r->hrefs->nelts != (int)r->nhref
         || !mss_rw_on(v, MSS_R_MS_MULTI_HREF)
-        || !reported(v, MSS_R_MS_MULTI_HREF)
         || reported(v, MSS_R_MS_HREF_UNIQUE)
-        || reported(v, MSS_R_PF_DEPTH_SCOPE)) {
+        || reported(v, MSS_R_PF_DEPTH_SCOPE)
+        || (!interop
+            && (r->npropstat == 0 || (r->nstatus > 0 && !r->status_gone)
+                || !v->propstat_ok || !reported(v, MSS_R_MS_MULTI_HREF)))) {
         return;
     }
     dels = apr_palloc(v->rpool, 2 * sizeof(*dels) * r->nhref);
@@ -2201,6 +2206,15 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
     mss_rw_split(v, lt, end, dels, (int)r->nhref,
                  sep != NULL ? apr_pstrmemdup(v->rpool, sep, (size_t)(lt - ws))
                              : "");
+    if (interop) {
+        mss_v_violation_sev(
+            v, MSS_R_MS_MULTI_HREF, MSS_SEV_INFO, r->line, r->col,
+            apr_psprintf(v->rpool,
+                         "%u hrefs in a status-form response (valid, RFC "
+                         "4918 14.24): one response per href, for clients "
+                         "that read only the first (interop)",
+                         r->nhref));
+    }
     mss_v_mark(v, MSS_R_MS_MULTI_HREF, 0, 0, "fixed");
 }
 
