@@ -117,21 +117,6 @@ static int names_apart(const mss_validator_t *v)
     return 1;
 }
 
-/* the insertion point for declarations in the start tag at @p lt: after
- * its name */
-static apr_off_t after_name(const mss_validator_t *v, apr_off_t lt)
-{
-    apr_off_t at = lt + 1;
-    const char *s;
-
-    while ((s = mss_rw_bytes(v, at, at + 1)) != NULL && *s != ' '
-           && *s != '\t' && *s != '\r' && *s != '\n' && *s != '>'
-           && *s != '/') {
-        at++;
-    }
-    return s != NULL ? at : -1;
-}
-
 int mss_mg_try(mss_validator_t *v, apr_off_t end)
 {
     mss_mg_t *mg = &v->mg;
@@ -160,7 +145,7 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
         return 0;
     }
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
-        if (after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t)) < 0) {
+        if (mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t)) < 0) {
             return 0;
         }
     }
@@ -169,7 +154,7 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
      * propstats stay, under the held end tag */
     mss_rw_edit(v, mg->end, h->eb, "");
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
-        apr_off_t at = after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t));
+        apr_off_t at = mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t));
 
         mss_rw_edit(v, at, at, mg->decls);
     }

@@ -375,6 +375,19 @@ const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b)
     return rw->data + (a - rw->base);
 }
 
+apr_off_t mss_rw_after_name(const mss_validator_t *v, apr_off_t lt)
+{
+    apr_off_t at = lt + 1;
+    const char *s;
+
+    while ((s = mss_rw_bytes(v, at, at + 1)) != NULL && *s != ' '
+           && *s != '\t' && *s != '\r' && *s != '\n' && *s != '>'
+           && *s != '/') {
+        at++;
+    }
+    return s != NULL ? at : -1;
+}
+
 apr_off_t mss_rw_end_tag(const mss_validator_t *v, apr_off_t end)
 {
     apr_off_t et = mss_rw_lt(v, end - 1);

@@ -22,6 +22,7 @@ typedef struct {
     unsigned char attrs;   /* it carries attributes */
     unsigned char restype; /* a DAV:resourcetype property */
     unsigned char wants;   /* text directly inside matters (until seen) */
+    unsigned char rb;      /* XML-ROOT: rebound to DAV: (mss_rebind.c) */
     unsigned long line;
     unsigned long col;
     unsigned int children; /* child elements */
@@ -249,6 +250,13 @@ typedef struct {
     int depth0_late; /* LOCK-DEPTH0 */
 } mss_cl_t;
 
+/* XML-ROOT's rebinding (mss_rebind.c): structural elements lie at most
+ * this deep; prefixes rebound in one scope; declarations an element may
+ * make itself */
+#define MSS_RB_DEPTH 6
+#define MSS_RB_PRE 8
+#define MSS_RB_OWN 64
+
 /* Rewrite, MS-HREF-UNIQUE's merge of two propstat-form responses
  * (mss_merge.c): a plain propstat-form response's output is held until
  * the next one shows whether it names the same resource. */
@@ -427,6 +435,12 @@ struct mss_validator_t {
     pending_t *qtail;
     mss_cl_t cl;              /* Rewrite: a collapse (mss_collapse.c) */
     mss_mg_t mg;              /* Rewrite: MS-HREF-UNIQUE merge (mss_merge.c) */
+    /* Rewrite, XML-ROOT's rebinding (mss_rebind.c): W, and by depth the
+     * prefixes (NULL: the default) whose W binding is now DAV: */
+    int rb;
+    const char *rb_uri;
+    const char *rb_pre[MSS_RB_DEPTH][MSS_RB_PRE];
+    int rb_npre[MSS_RB_DEPTH];
     unsigned long fails_real; /* non-424 failures so far (RW-KEEP-FAILURE) */
     int self_seen;            /* a response naming the Request-URI so far */
     apr_size_t fixed;
@@ -537,6 +551,9 @@ const char *mss_rw_qual(mss_validator_t *v, apr_off_t lt);
 /* the "<" of the end tag of the element that ends at @p end, or -1 when
  * it has none of its own (<P:x/>) or it is no longer held */
 apr_off_t mss_rw_end_tag(const mss_validator_t *v, apr_off_t end);
+/* the offset just after the name in the start tag at @p lt (where
+ * attributes may go), or -1 */
+apr_off_t mss_rw_after_name(const mss_validator_t *v, apr_off_t lt);
 /* XML-escape @p s for element content */
 const char *mss_rw_escape(apr_pool_t *p, const char *s, apr_size_t len);
 /* the header decision: emits the held document-level findings */
@@ -628,6 +645,11 @@ void mss_cl_response(mss_validator_t *v);
 int mss_cl_report(mss_validator_t *v, mss_rule_e rule, unsigned long index,
                   unsigned long line, unsigned long col, const char *msg);
 void mss_cl_flush(mss_validator_t *v);
+
+/* mss_rebind.c */
+int mss_rb_w(const mss_validator_t *v, const char *uri);
+int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d);
+void mss_rb_boundary(mss_validator_t *v, apr_off_t tag, unsigned int d);
 
 /* mss_merge.c */
 void mss_mg_response_start(mss_validator_t *v, int nattrs);

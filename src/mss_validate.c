@@ -1025,6 +1025,7 @@ static void on_start(void *baton, const char *uri, const char *local,
     move_t mv = {C_IGNORE, -1, T_NONE};
     unsigned long line;
     unsigned long col;
+    int rb = 0; /* XML-ROOT: rebound to DAV: (mss_rebind.c) */
 
     if (v->rw != NULL) {
         if (v->depth_now == 0 && !mss_xml_raw_offsets(v->xml)) {
@@ -1065,6 +1066,7 @@ static void on_start(void *baton, const char *uri, const char *local,
         f->ctx = parent->ctx == C_IGNORE ? C_IGNORE : C_VALUE;
         f->restype = 0;
         f->wants = 0;
+        f->rb = 0;
         v->want_text = 0;
         if (v->rw == NULL) {
             /* Log: nothing inside it is looked at, so the parser layer
@@ -1095,8 +1097,13 @@ static void on_start(void *baton, const char *uri, const char *local,
         f->line = line;
         f->col = col;
         f->wants = 1;
+        f->rb = 0;
         v->want_text = 1;
         v->ps.properties++;
+        if (v->rb && parent->rb) {
+            /* XML-ROOT: it keeps its namespace */
+            mss_rb_boundary(v, f->tag, v->depth_now);
+        }
         if (dav && local[0] == 'l' && strcmp(local, "lockdiscovery") == 0) {
             v->ps.lockdiscovery++;
         }
@@ -1123,6 +1130,18 @@ static void on_start(void *baton, const char *uri, const char *local,
         v, uri, local,
         parent != NULL
             && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT));
+    if (v->rb && parent != NULL && parent->rb && id == E_FOREIGN
+        && mss_rb_w(v, uri)
+        && (parent->ctx == C_MULTISTATUS || parent->ctx == C_RESPONSE
+            || parent->ctx == C_PROPSTAT || parent->ctx == C_LOCATION)) {
+        /* XML-ROOT, rebinding: a structural element in W is DAV:'s */
+        elem_e d = classify(v, DAV_NS, local, 0);
+
+        if (d >= E_RESPONSE && d <= E_LOCATION) {
+            id = d;
+            rb = 1;
+        }
+    }
     if (parent == NULL) {
         /* XML-ROOT: RFC 4918 13, 14.16 */
         if (v->doc_defer) {
@@ -1161,6 +1180,26 @@ static void on_start(void *baton, const char *uri, const char *local,
         else if (v->status != 207) {
             /* only a 207 must carry a multistatus: another status with
              * another body (a DAV:error, RFC 4918 8.7) is not ours */
+        }
+        else if (v->rw != NULL && strcmp(local, "multistatus") == 0
+                 && (uri == NULL || strcasecmp(uri, DAV_NS) == 0)
+                 && mss_rw_on(v, MSS_R_XML_ROOT) && mss_xml_raw_offsets(v->xml)
+                 && (v->rb_uri = uri, mss_rb_rebound(v, mss_xml_offset(v->xml),
+                                                      1))) {
+            /* XML-ROOT (N3 opt-in): its structural elements are rebound
+             * to DAV: (mss_rebind.c) */
+            v->rb = 1;
+            rb = 1;
+            id = E_MULTISTATUS;
+            v->root_ok = 1;
+            mv.ctx = C_MULTISTATUS;
+            doc_fixed(v, MSS_R_XML_ROOT, line, col,
+                      apr_psprintf(v->pool,
+                                   "root element is {%s}multistatus, not "
+                                   "{DAV:}multistatus: its structural "
+                                   "elements were rebound to DAV:",
+                                   uri != NULL ? mss_v_esc(v, uri, strlen(uri))
+                                               : ""));
         }
         else {
             mss_v_doc(
@@ -1275,6 +1314,22 @@ static void on_start(void *baton, const char *uri, const char *local,
     f->col = col;
     f->wants = (unsigned char)needs_text(f);
     v->want_text = f->wants;
+    if (v->rb && parent != NULL) {
+        /* XML-ROOT's rebinding: a structural element in W is rebound;
+         * anything else in a rebound one keeps its namespace */
+        f->rb = (unsigned char)rb;
+        if (rb && !mss_rb_rebound(v, f->tag, v->depth_now)) {
+            mss_rw_fail_open(v, "XML-ROOT: a namespace declaration the "
+                                "rebinding cannot follow; the rest is "
+                                "passed on unchanged");
+        }
+        else if (!rb && parent->rb) {
+            mss_rb_boundary(v, f->tag, v->depth_now);
+        }
+    }
+    else if (rb) {
+        f->rb = 1; /* the root */
+    }
     if (v->rw != NULL && parent != NULL && v->depth_now == 2
         && parent->ctx == C_MULTISTATUS) {
         mss_mg_root_child(v, mss_rw_lt(v, f->tag), f->ctx == C_RESPONSE);
@@ -1565,7 +1620,7 @@ static int text_range(mss_validator_t *v, const frame_t *f, apr_off_t *a,
  * One code in 100-599 that can be read: "HTTP/1.1 <code> <registered
  * phrase>" (an unregistered code keeps an empty phrase, which RFC 9112 4
  * allows).  HTTP/1.1 whatever the transport: the value is a data item. */
-static void status_fix(mss_validator_t *v, const frame_t *f)
+static int status_fix(mss_validator_t *v, const frame_t *f)
 {
     mss_status_t st;
     const char *reason;
@@ -1574,11 +1629,11 @@ static void status_fix(mss_validator_t *v, const frame_t *f)
     int syntax;
 
     if (v->text_over || !text_range(v, f, &a, &b)) {
-        return;
+        return 0;
     }
     mss_status_parse(v->text, v->text_len, &st);
     if (st.code < 100 || st.code > 599) {
-        return;
+        return 0;
     }
     if (st.code < 200 && mss_rw_on(v, MSS_R_MS_STATUS_1XX)) {
         /* MS-STATUS-1XX (rules.md N3, A6): a 1xx says nothing of the
@@ -1589,7 +1644,7 @@ static void status_fix(mss_validator_t *v, const frame_t *f)
             if (v->in_propstat) {
                 v->ps.drop_1xx = 1;
             }
-            return;
+            return 0;
         }
         mss_rw_edit(v, a, b, "HTTP/1.1 500 Internal Server Error");
         if (v->in_propstat) {
@@ -1598,7 +1653,7 @@ static void status_fix(mss_validator_t *v, const frame_t *f)
         mss_v_mark(v, MSS_R_MS_STATUS_1XX, f->line, f->col, "fixed");
         mss_v_mark(v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col, "fixed");
         mss_v_mark(v, MSS_R_MS_STATUS_REASON, f->line, f->col, "fixed");
-        return;
+        return 500;
     }
     reason = mss_status_reason(st.code);
     syntax = !st.syntax_ok && mss_rw_on(v, MSS_R_MS_STATUS_SYNTAX);
@@ -1606,7 +1661,7 @@ static void status_fix(mss_validator_t *v, const frame_t *f)
         && !(st.syntax_ok && reason != NULL
              && !mss_status_phrase_ok(st.code, st.phrase, st.phrase_len)
              && mss_rw_on(v, MSS_R_MS_STATUS_REASON))) {
-        return;
+        return 0;
     }
     mss_rw_edit(v, a, b,
                 apr_psprintf(v->rpool, "HTTP/1.1 %03d %s", st.code,
@@ -1615,6 +1670,7 @@ static void status_fix(mss_validator_t *v, const frame_t *f)
         mss_v_mark(v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col, "fixed");
     }
     mss_v_mark(v, MSS_R_MS_STATUS_REASON, f->line, f->col, "fixed");
+    return 0;
 }
 
 /* Rewrite, MS-LOC-HREF-FORM (rules.md: N1 resolve against the href of
@@ -1672,7 +1728,11 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
 
         if (v->rw != NULL && code >= 0
             && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT)) {
-            status_fix(v, f);
+            /* what goes out is what the checks after this one read (a
+             * second run reads it so): MS-STATUS-1XX's 500 */
+            if (status_fix(v, f) == 500) {
+                code = 500;
+            }
         }
         if (parent->ctx == C_RESPONSE && v->resp.nstatus == 1) {
             v->resp.code = code;
