@@ -155,8 +155,9 @@ static const char *error_body(mss_validator_t *v)
             || !mss_rw_untouched(v, a, b)) {
             return NULL;
         }
-        return apr_pstrcat(v->pool, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<",
-                           q, "error", r->bare_ns, ">",
+        return apr_pstrcat(v->pool,
+                           "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<", q,
+                           "error", r->bare_ns, ">",
                            apr_pstrndup(v->pool, s, (apr_size_t)(b - a)), "</",
                            q, "error>\n", NULL);
     }

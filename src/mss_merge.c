@@ -29,8 +29,8 @@
 
 static int merging(const mss_validator_t *v)
 {
-    return v->rw != NULL && v->prop_once && v->propstat_ok
-           && v->cl.rules == 0 && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE);
+    return v->rw != NULL && v->prop_once && v->propstat_ok && v->cl.rules == 0
+           && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE);
 }
 
 void mss_mg_response_start(mss_validator_t *v, int nattrs)
@@ -88,7 +88,8 @@ static const href_t *plain(const mss_validator_t *v)
         return NULL;
     }
     h = &APR_ARRAY_IDX(r->hrefs, 0, href_t);
-    if (h->len == 0 || !h->checked || h->remove || h->ea < 0 || h->eb <= h->ea) {
+    if (h->len == 0 || !h->checked || h->remove || h->ea < 0
+        || h->eb <= h->ea) {
         return NULL;
     }
     return h;
@@ -129,8 +130,7 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
 
     if (!mg->on || mg->decls == NULL || (h = plain(v)) == NULL
         || APR_ARRAY_IDX(v->digests, 0, apr_uint64_t) != mg->digest
-        || r->restype_2xx || !names_apart(v)
-        || !blank(v, r->tag + 1, h->ea)) {
+        || r->restype_2xx || !names_apart(v) || !blank(v, r->tag + 1, h->ea)) {
         return 0;
     }
     /* the finding to fix: the duplicate (not the INFO slash variant) */
@@ -145,7 +145,8 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
         return 0;
     }
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
-        if (mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t)) < 0) {
+        if (mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t))
+            < 0) {
             return 0;
         }
     }
@@ -154,7 +155,8 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
      * propstats stay, under the held end tag */
     mss_rw_edit(v, mg->end, h->eb, "");
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
-        apr_off_t at = mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t));
+        apr_off_t at =
+            mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t));
 
         mss_rw_edit(v, at, at, mg->decls);
     }
@@ -189,9 +191,8 @@ void mss_mg_commit(mss_validator_t *v, apr_off_t end)
         return;
     }
     mss_mg_release(v);
-    et = plain(v) != NULL && r->nn <= MSS_NAMES_LINEAR
-             ? mss_rw_end_tag(v, end)
-             : -1;
+    et = plain(v) != NULL && r->nn <= MSS_NAMES_LINEAR ? mss_rw_end_tag(v, end)
+                                                       : -1;
     cut = et >= 0 ? mss_rw_ws_back(v, et, 0) : -1;
     etb = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
     if (etb == NULL || (apr_size_t)(end - et) > sizeof(mg->et)

@@ -93,8 +93,7 @@ static int decl_value(const mss_validator_t *v, apr_off_t lt, apr_off_t tag,
             return 0;
         }
         if (pre == NULL ? nlen == 5 && memcmp(s + name, "xmlns", 5) == 0
-                        : nlen == 6 + plen
-                              && memcmp(s + name, "xmlns:", 6) == 0
+                        : nlen == 6 + plen && memcmp(s + name, "xmlns:", 6) == 0
                               && memcmp(s + name + 6, pre, plen) == 0) {
             *a = lt + (apr_off_t)vs;
             *b = lt + (apr_off_t)i;
@@ -107,6 +106,19 @@ static int decl_value(const mss_validator_t *v, apr_off_t lt, apr_off_t tag,
 static int same_pre(const char *a, const char *b)
 {
     return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* does an element with the own declarations @p own declare @p p? */
+static int declares(const char *const *own, int nown, const char *p)
+{
+    int j;
+
+    for (j = 0; j < nown; j++) {
+        if (same_pre(own[2 * j], p)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* the prefixes W is rebound for at depth @p d: @p d - 1's, less those the
@@ -127,14 +139,8 @@ int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d)
     set = v->rb_pre[d - 1];
     if (d > 1) {
         for (i = 0; i < v->rb_npre[d - 2]; i++) {
-            const char *p = v->rb_pre[d - 2][i];
-            int redeclared = 0;
-
-            for (j = 0; j < nown && !redeclared; j++) {
-                redeclared = same_pre(own[2 * j], p);
-            }
-            if (!redeclared) {
-                set[n++] = p;
+            if (!declares(own, nown, v->rb_pre[d - 2][i])) {
+                set[n++] = v->rb_pre[d - 2][i];
             }
         }
     }
@@ -144,8 +150,9 @@ int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d)
         apr_off_t b;
 
         /* (no namespace: the default undeclared, xmlns="") */
-        if (!(v->rb_uri == NULL ? own[2 * j] == NULL && u != NULL && u[0] == '\0'
-                                : mss_rb_w(v, u))) {
+        if (!(v->rb_uri == NULL
+                  ? own[2 * j] == NULL && u != NULL && u[0] == '\0'
+                  : mss_rb_w(v, u))) {
             continue;
         }
         if (n == MSS_RB_PRE || !decl_value(v, lt, tag, own[2 * j], &a, &b)) {
@@ -176,7 +183,6 @@ void mss_rb_boundary(mss_validator_t *v, apr_off_t tag, unsigned int d)
     apr_off_t lt;
     apr_off_t at;
     int i;
-    int j;
 
     if (d < 2 || d - 1 > MSS_RB_DEPTH || v->rb_npre[d - 2] == 0) {
         return;
@@ -190,12 +196,8 @@ void mss_rb_boundary(mss_validator_t *v, apr_off_t tag, unsigned int d)
     }
     for (i = 0; i < v->rb_npre[d - 2]; i++) {
         const char *p = v->rb_pre[d - 2][i];
-        int own_decl = 0;
 
-        for (j = 0; j < nown && !own_decl; j++) {
-            own_decl = same_pre(own[2 * j], p);
-        }
-        if (!own_decl) {
+        if (!declares(own, nown, p)) {
             s = apr_pstrcat(v->rpool, s, p != NULL ? " xmlns:" : " xmlns",
                             p != NULL ? p : "", "=\"",
                             v->rb_uri != NULL ? v->rb_uri : "", "\"", NULL);

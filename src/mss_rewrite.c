@@ -380,9 +380,8 @@ apr_off_t mss_rw_after_name(const mss_validator_t *v, apr_off_t lt)
     apr_off_t at = lt + 1;
     const char *s;
 
-    while ((s = mss_rw_bytes(v, at, at + 1)) != NULL && *s != ' '
-           && *s != '\t' && *s != '\r' && *s != '\n' && *s != '>'
-           && *s != '/') {
+    while ((s = mss_rw_bytes(v, at, at + 1)) != NULL && *s != ' ' && *s != '\t'
+           && *s != '\r' && *s != '\n' && *s != '>' && *s != '/') {
         at++;
     }
     return s != NULL ? at : -1;

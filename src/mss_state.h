@@ -213,7 +213,7 @@ typedef struct {
                          * form (converted by a fix too), or 0 */
     const char *err_ns;       /* Rewrite, a collapse: the declarations in scope
                          * at its DAV:error (mss_xml_ns_outer) */
-    const char *bare_ns; /* ... and at its first condition without error */
+    const char *bare_ns;      /* ... and at its first condition without error */
     pending_t *head;
     pending_t *tail;
 } response_t;
@@ -262,13 +262,13 @@ typedef struct {
  * the next one shows whether it names the same resource. */
 #define MSS_MG_NS 8 /* namespace declarations on a response's start tag */
 typedef struct {
-    int on;              /* a response's output is held */
-    apr_off_t end;       /* its end (in the body) */
-    apr_size_t tail;     /* its end tag and the whitespace before it: the
+    int on;          /* a response's output is held */
+    apr_off_t end;   /* its end (in the body) */
+    apr_size_t tail; /* its end tag and the whitespace before it: the
                           * last bytes of the held output, as they came */
-    char et[64];         /* its end tag */
+    char et[64];     /* its end tag */
     apr_size_t et_len;
-    apr_uint64_t digest; /* the digest of its href's key */
+    apr_uint64_t digest;            /* the digest of its href's key */
     const char *own[2 * MSS_MG_NS]; /* the declarations on its start tag:
                                      * prefix, name (the parser's
                                      * dictionary) */
@@ -433,8 +433,8 @@ struct mss_validator_t {
                        * wait for the root (mss_v_doc) */
     pending_t *qhead; /* ... here */
     pending_t *qtail;
-    mss_cl_t cl;              /* Rewrite: a collapse (mss_collapse.c) */
-    mss_mg_t mg;              /* Rewrite: MS-HREF-UNIQUE merge (mss_merge.c) */
+    mss_cl_t cl; /* Rewrite: a collapse (mss_collapse.c) */
+    mss_mg_t mg; /* Rewrite: MS-HREF-UNIQUE merge (mss_merge.c) */
     /* Rewrite, XML-ROOT's rebinding (mss_rebind.c): W, and by depth the
      * prefixes (NULL: the default) whose W binding is now DAV: */
     int rb;

@@ -1184,8 +1184,8 @@ static void on_start(void *baton, const char *uri, const char *local,
         else if (v->rw != NULL && strcmp(local, "multistatus") == 0
                  && (uri == NULL || strcasecmp(uri, DAV_NS) == 0)
                  && mss_rw_on(v, MSS_R_XML_ROOT) && mss_xml_raw_offsets(v->xml)
-                 && (v->rb_uri = uri, mss_rb_rebound(v, mss_xml_offset(v->xml),
-                                                      1))) {
+                 && (v->rb_uri = uri,
+                     mss_rb_rebound(v, mss_xml_offset(v->xml), 1))) {
             /* XML-ROOT (N3 opt-in): its structural elements are rebound
              * to DAV: (mss_rebind.c) */
             v->rb = 1;

@@ -120,8 +120,7 @@ static apr_status_t rw_collect(void *baton, const mss_violation_t *v)
             r->inserted++;
         }
         if (strcmp(id, "MS-HREF-UNIQUE") == 0
-            && strstr(v->message, "moved into the previous response")
-                   != NULL) {
+            && strstr(v->message, "moved into the previous response") != NULL) {
             r->merged++; /* its propstats joined the response before */
         }
         if (strcmp(id, "MS-MULTI-HREF") == 0) {
@@ -381,9 +380,9 @@ static const char *rw_props(apr_pool_t *p, const mss_options_t *o,
     if (a.drop_scope == 0
         && (a.res.failures + a.inserted + a.form_fix + a.split
                 < c.res.failures + a.drop_424
-            || a.res.failures + a.inserted
-                   > c.res.failures + a.drop_424 + a.drop_dup + a.form_fix
-                         + a.merged)) {
+            || a.res.failures + a.inserted > c.res.failures + a.drop_424
+                                                 + a.drop_dup + a.form_fix
+                                                 + a.merged)) {
         return "no failure lost: a failing response went missing";
     }
     /* where the two libxml2 parsers disagree on the input (its push
