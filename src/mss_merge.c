@@ -45,7 +45,16 @@ void mss_mg_response_start(mss_validator_t *v, int nattrs)
     }
     mg->cur_nown = mss_xml_ns_own(v->xml, mg->cur_own, MSS_MG_NS);
     if (mg->on && mg->cur_nown >= 0) {
-        mg->decls = mss_xml_ns_rebind(v->xml, v->rpool, mg->own, mg->nown);
+        /* the same declarations as the held one (mod_dav_fs writes the
+         * same on every response; the parser's dictionary gives the same
+         * strings): nothing to declare */
+        mg->decls =
+            mg->cur_nown == mg->nown
+                    && memcmp(mg->cur_own, mg->own,
+                              2 * (size_t)mg->nown * sizeof(char *))
+                           == 0
+                ? ""
+                : mss_xml_ns_rebind(v->xml, v->rpool, mg->own, mg->nown);
     }
 }
 
