@@ -2230,6 +2230,11 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         || !mss_rw_on(v, MSS_R_MS_MULTI_HREF)
         || reported(v, MSS_R_MS_HREF_UNIQUE)
         || reported(v, MSS_R_PF_DEPTH_SCOPE)
+        /* fixes a response with one href takes and this one did not: a
+         * copy would take them in a second run */
+        || (reported(v, MSS_R_CM_423_ERROR) && mss_rw_on(v, MSS_R_CM_423_ERROR))
+        || (reported(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF)
+            && mss_rw_on(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF))
         || (!interop
             && (r->npropstat == 0 || (r->nstatus > 0 && !r->status_gone)
                 || !v->propstat_ok || !reported(v, MSS_R_MS_MULTI_HREF)))) {
