@@ -95,9 +95,20 @@ static int uri_byte(unsigned char c)
            && (unreserved(c) || strchr(":/?#[]@!$&'()*+,;=", c) != NULL);
 }
 
+/* RFC 2396 2.3 marks that RFC 3986 made reserved (sub-delims).  RFC 4918
+ * 8.3 compares an href with the Request-URI by RFC 2616 3.2.3, under
+ * which every character outside RFC 2396's reserved and unsafe sets is
+ * equivalent to its escape: "'" and "%27" are one name (servers and
+ * clients differ on escaping them). */
+static int mark2396(int c)
+{
+    return c == '!' || c == '*' || c == '\'' || c == '(' || c == ')';
+}
+
 /* The canonical percent-encoding of s into out (room for 3 * len):
  * upper-case hex and unreserved characters decoded (RFC 3986 2.1, 6.2.2.2;
- * reserved escapes such as %2F stay), and every byte a URI cannot hold
+ * also RFC 2396's marks, mark2396; reserved escapes such as %2F stay),
+ * and every byte a URI cannot hold
  * (space, controls, non-ASCII, a '%' that starts no escape, ...) encoded
  * as the octet it is (rules.md A16), so that the raw and the encoded
  * spelling of one name get one key. */
@@ -114,7 +125,7 @@ static size_t pct_canon(const char *s, size_t len, char *out)
             && hexval(s[i + 2]) >= 0) {
             int d = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
 
-            if (unreserved(d)) {
+            if (unreserved(d) || mark2396(d)) {
                 out[o++] = (char)d;
             }
             else {
