@@ -31,13 +31,35 @@ static int hexval(char c)
 /* Byte classes for the one pass over an href (RFC 3986 2.1-2.4):
  * 0 unreserved or reserved, 1 '%', 2 '.', 3 '#', 4 '/', 5 must be
  * percent-encoded (controls, space, '"', '<', '>', '\\', '^', '`', '{',
- * '|', '}', DEL and every non-ASCII byte). */
-enum { B_OK, B_PCT, B_DOT, B_HASH, B_SLASH, B_BAD };
+ * '|', '}', DEL and every non-ASCII byte), 6 '[' or ']' (gen-delims that
+ * only an IP-literal host may hold: RFC 3986 3.2.2; not a path, 3.3) */
+enum { B_OK, B_PCT, B_DOT, B_HASH, B_SLASH, B_BAD, B_BRACKET };
+
+/* Where the path of @p s begins: after "scheme://authority" or
+ * "//authority" (whose IP-literal may hold brackets), else 0. */
+static apr_size_t path_from(const char *s, apr_size_t n)
+{
+    apr_size_t i = 0;
+
+    while (i < n
+           && (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-'
+               || s[i] == '.')) {
+        i++;
+    }
+    i = i > 0 && i < n && s[i] == ':' ? i + 1 : 0;
+    if (i + 1 < n && s[i] == '/' && s[i + 1] == '/') {
+        i += 2;
+        while (i < n && s[i] != '/' && s[i] != '?' && s[i] != '#') {
+            i++;
+        }
+    }
+    return i;
+}
 static const unsigned char byte_class[256] = {
     5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
     5, 5, 5, 5, 5, 5, 5, 5, 5, 0, 5, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 4,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 5, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 5, 6, 5, 0,
     5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 5, 5, 5, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
     5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
@@ -205,6 +227,7 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
     int lower_hex = 0;
     int escaped_unreserved = 0;
     int hash = 0;
+    int brackets = 0;
     int maybe_dots = 0;
     int http = 0;
     mss_href_form_e form;
@@ -247,6 +270,9 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
         case B_HASH:
             hash = 1;
             break;
+        case B_BRACKET:
+            brackets = 1;
+            break;
         default:
             if (bad == NULL) {
                 bad = c >= 0x80  ? "a non-ASCII character"
@@ -256,6 +282,15 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                           : apr_psprintf(v->rpool, "'%c'", c);
             }
             break;
+        }
+    }
+    if (brackets && bad == NULL) {
+        /* '[' and ']' stand only in an IP-literal host (RFC 3986 3.2.2),
+         * never in a path or query (3.3, 3.4) */
+        for (i = path_from(s, n); i < n && bad == NULL; i++) {
+            if (s[i] == '[' || s[i] == ']') {
+                bad = s[i] == '[' ? "'['" : "']'";
+            }
         }
     }
 
@@ -378,7 +413,9 @@ int mss_href_checks(mss_validator_t *v, const char *raw, apr_size_t len,
                              mss_v_esc(v, to, strlen(to))));
         }
     }
-    return form == MSS_HREF_PATH_ABSOLUTE && !pct && !maybe_dots && bad == NULL;
+    /* (a '#' or a bracket is escaped in the key) */
+    return form == MSS_HREF_PATH_ABSOLUTE && !pct && !maybe_dots && bad == NULL
+           && !hash;
 }
 
 /* ---- Rewrite: the href fixes (rules.md 2.4) ------------------------- */
@@ -403,6 +440,7 @@ static char *pct_pass(apr_pool_t *p, const char *s, apr_size_t n, int enc,
                       int frag, int canon, int *did_enc, int *did_frag,
                       int *did_canon)
 {
+    apr_size_t from = path_from(s, n); /* brackets before it: a host's */
     static const char hexd[] = "0123456789ABCDEF";
     char *o = apr_palloc(p, n * 3 + 1);
     apr_size_t i;
@@ -431,6 +469,7 @@ static char *pct_pass(apr_pool_t *p, const char *s, apr_size_t n, int enc,
             i += 2;
         }
         else if ((cls == B_PCT && enc) || (cls == B_BAD && enc)
+                 || (cls == B_BRACKET && enc && i >= from)
                  || (cls == B_HASH && frag)) {
             o[k++] = '%';
             o[k++] = hexd[c >> 4];

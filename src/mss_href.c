@@ -135,9 +135,10 @@ static size_t pct_canon(const char *s, size_t len, char *out)
             }
             i += 3;
         }
-        else if (!uri_byte(c) || c == '#') {
+        else if (!uri_byte(c) || c == '#' || c == '[' || c == ']') {
             /* '#' too: in a DAV href it is part of a name (rules.md A15),
-             * so "/a#b" and "/a%23b" name one resource */
+             * so "/a#b" and "/a%23b" name one resource; and '[', ']',
+             * which a path cannot hold (RFC 3986 3.3) */
             out[o++] = '%';
             out[o++] = hexd[c >> 4];
             out[o++] = hexd[c & 15];
@@ -252,6 +253,7 @@ char *mss_href_key(apr_pool_t *p, const char *href, size_t len,
 
         for (i = 0; i < len; i++) {
             if (href[i] == '%' || (href[i] == '.' && href[i - 1] == '/')
+                || href[i] == '#' || href[i] == '[' || href[i] == ']'
                 || !uri_byte((unsigned char)href[i])) {
                 break;
             }

@@ -57,6 +57,15 @@ static const hkey_t keys[] = {
     {"/c/\xc3\xbc", "/c/%C3%BC", 1}, /* (rules.md A16) */
     {"/c/%c3%bc", "/c/%C3%BC", 1},
     {"/c/a\"b", "/c/a%22b", 1},
+    /* RFC 2396 marks equal their escapes (RFC 4918 8.3 by RFC 2616
+     * 3.2.3) */
+    {"/c/Mom%27s%20(2024)", "/c/Mom's%20(2024)", 1},
+    {"/c/Mom's%20%282024%29%21%2a", "/c/Mom's%20(2024)!*", 1},
+    {"/c/a%2b%40", "/c/a%2B%40", 1}, /* '+' and '@' are reserved: stay */
+    /* brackets belong to an IP-literal host, never to a path */
+    {"/c/[x]", "/c/%5Bx%5D", 1},
+    {"/c/a#b", "/c/a%23b", 1}, /* '#' is part of a name (rules.md A15) */
+    {"/c/%5bx%5d", "/c/%5Bx%5D", 1},
     {"a/b", NULL, 1},
     {"//dav.example.com/x", NULL, 1},
     {"urn:uuid:x", NULL, 1},
