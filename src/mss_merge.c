@@ -6,18 +6,20 @@
  *
  * A streaming rewriter cannot move properties into a response that has
  * gone out, so a plain propstat-form response (one href, propstats and
- * nothing else) is held until the next child of the multistatus shows
- * whether it names the same resource: at most one response more is held
- * (the held-bytes bound, twice response=, covers two; past it the held
- * one goes).  When the next one is a plain propstat-form response whose
- * href has the same key and whose property names are not the held one's,
- * the bytes from the held one's end tag to the end of the next one's href
- * go, so its propstats join the held response, under the held response's
- * end tag.  Its propstats keep their namespace bindings: where the two
- * start tags bind a prefix differently, the propstats declare it.  The
- * start tags must carry no other attribute (xml:lang would change the
- * meaning of values), and only whitespace may lie between the two
- * responses and before the href (nothing is dropped).
+ * nothing else) goes out but for its end tag (and the whitespace before
+ * it), which waits until the next child of the multistatus shows whether
+ * it names the same resource.  When the next one is a plain
+ * propstat-form response whose href has the same key and whose property
+ * names are not the held one's, the held end tag, what lies between and
+ * the next one's start tag and href go, so its propstats join the
+ * response before, under that one's end tag.  Its propstats keep their
+ * namespace bindings: where the two start tags bind a prefix differently,
+ * the propstats declare it.  The start tags must carry no other attribute
+ * (xml:lang would change the meaning of values), and only whitespace may
+ * lie between the two responses and before the href (nothing is
+ * dropped).  The held end tag does not count against the held-bytes
+ * bound (mss_rw_room), so no decision depends on sizes: a second run of
+ * the output decides as the first did.
  *
  * Only adjacent duplicates merge; a repeat further on stays logged.
  */
@@ -58,12 +60,12 @@ void mss_mg_response_start(mss_validator_t *v, int nattrs)
     }
 }
 
-/* The held response goes out. */
+/* The held end tag goes out (no edit lies after it yet). */
 void mss_mg_release(mss_validator_t *v)
 {
     if (v->mg.on) {
         v->mg.on = 0;
-        mss_rw_mg_release(v, 0);
+        mss_rw_commit(v, v->mg.end);
     }
 }
 
@@ -137,9 +139,10 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
     pending_t *pv;
     int i;
 
-    if (!mg->on || mg->decls == NULL || (h = plain(v)) == NULL
+    if (!mg->on || mg->decls == NULL || v->digests->nelts != 1
         || APR_ARRAY_IDX(v->digests, 0, apr_uint64_t) != mg->digest
-        || r->restype_2xx || !names_apart(v) || !blank(v, r->tag + 1, h->ea)) {
+        || (h = plain(v)) == NULL || r->restype_2xx || !names_apart(v)
+        || !blank(v, r->tag + 1, h->ea)) {
         return 0;
     }
     /* the finding to fix: the duplicate (not the INFO slash variant) */
@@ -159,10 +162,10 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
             return 0;
         }
     }
-    /* the whitespace after the held response, this one's start tag and
-     * href go (and the held one's end tag, from the held output); its
-     * propstats stay, under the held end tag */
-    mss_rw_edit(v, mg->end, h->eb, "");
+    /* the held end tag (and the whitespace before it), what lies
+     * between, this one's start tag and href go; its propstats stay,
+     * under the held end tag */
+    mss_rw_edit(v, mg->cut, h->eb, "");
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
         apr_off_t at =
             mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t));
@@ -190,41 +193,34 @@ void mss_mg_commit(mss_validator_t *v, apr_off_t end)
     apr_off_t cut;
     const char *etb;
 
+    /* (the held end tag of the response before, if any, goes out now, or
+     * went with this one's start tag and href) */
+    mg->on = 0;
     if (mg->merged) {
-        /* the held response less its end tag, then this one's propstats
-         * and that end tag */
         mg->merged = 0;
-        mg->on = 0;
-        mss_rw_mg_release(v, mg->tail);
         mss_rw_commit(v, end);
         return;
     }
-    mss_mg_release(v);
     et = plain(v) != NULL && r->nn <= MSS_NAMES_LINEAR ? mss_rw_end_tag(v, end)
                                                        : -1;
     cut = et >= 0 ? mss_rw_ws_back(v, et, 0) : -1;
     etb = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
     if (etb == NULL || (apr_size_t)(end - et) > sizeof(mg->et)
-        || !mss_rw_untouched(v, cut, end + 1)) {
+        || end - cut > MSS_MG_TAIL || !mss_rw_untouched(v, cut, end + 1)) {
         mss_rw_commit(v, end);
         return;
     }
-    /* its output is held for the next response, unless larger than a
-     * response may be (response=): the bound depends on the output alone,
-     * so a second run decides as the first did */
-    mss_rw_mg_hold(v);
-    mss_rw_commit(v, end);
-    if (!mss_rw_mg_holding(v)) {
-        return;
-    }
+    /* all of it goes out but its end tag (and the whitespace before it),
+     * which waits for the next response */
+    mss_rw_commit(v, cut);
     mg->on = 1;
     mg->end = end;
-    mg->tail = (apr_size_t)(end - cut);
+    mg->cut = cut;
     mg->et_len = (apr_size_t)(end - et);
     memcpy(mg->et, etb, mg->et_len);
     mg->digest = APR_ARRAY_IDX(v->digests, 0, apr_uint64_t);
     mg->nown = mg->cur_nown;
-    memcpy(mg->own, mg->cur_own, sizeof(mg->own));
+    memcpy(mg->own, mg->cur_own, 2 * (size_t)mg->nown * sizeof(char *));
     mg->nn = r->nn;
     if (r->nn > 0) {
         memcpy(mg->names, r->nn_names, r->nn * sizeof(prop_name_t));

@@ -64,8 +64,6 @@ struct mss_rw_t {
     apr_size_t hcap;
     int holding;
     int hold_over;       /* the hold ended at its bound */
-    int mg_holding;      /* ... or held for a merge (mss_merge.c), bounded by
-                          * response= */
     int status;          /* the status the response goes out with, or 0 */
     const char *cl_body; /* a collapse's body ("" = none), or NULL */
 };
@@ -232,13 +230,13 @@ static apr_status_t emit_out(mss_validator_t *v, const char *s, apr_size_t n)
     return APR_SUCCESS;
 }
 
-/* Room for @p need held output bytes; 0 past @p bound or out of memory */
-static int hold_room(mss_rw_t *rw, apr_size_t need, apr_size_t bound)
+/* Room for @p need held output bytes; 0 past the bound or out of memory */
+static int hold_room(mss_rw_t *rw, apr_size_t need)
 {
     apr_size_t cap = rw->hcap > 0 ? rw->hcap : 4096;
     char *nb;
 
-    if (need > bound) {
+    if (need > rw->max) {
         return 0;
     }
     if (need <= rw->hcap) {
@@ -260,48 +258,18 @@ static apr_status_t out(mss_validator_t *v, const char *s, apr_size_t n)
 {
     mss_rw_t *rw = v->rw;
 
-    if ((rw->holding || rw->mg_holding) && n > 0
-        && v->cb_status == APR_SUCCESS) {
-        if (hold_room(rw, rw->hlen + n,
-                      rw->mg_holding ? v->opts.max_response : rw->max)) {
+    if (rw->holding && n > 0 && v->cb_status == APR_SUCCESS) {
+        if (hold_room(rw, rw->hlen + n)) {
             memcpy(rw->hold + rw->hlen, s, n);
             rw->hlen += n;
             return APR_SUCCESS;
         }
-        if (rw->mg_holding) {
-            mss_rw_mg_release(v, 0); /* too large to merge into */
-        }
-        else {
-            /* RW-LIMITS: no collapse of a body this large; what is held
-             * goes now */
-            rw->hold_over = 1;
-            mss_validator_release(v);
-        }
+        /* RW-LIMITS: no collapse of a body this large; what is held goes
+         * now */
+        rw->hold_over = 1;
+        mss_validator_release(v);
     }
     return emit_out(v, s, n);
-}
-
-void mss_rw_mg_hold(mss_validator_t *v)
-{
-    if (v->rw != NULL && !v->rw->pass && !v->rw->holding) {
-        v->rw->mg_holding = 1;
-    }
-}
-
-int mss_rw_mg_holding(const mss_validator_t *v)
-{
-    return v->rw != NULL && v->rw->mg_holding;
-}
-
-void mss_rw_mg_release(mss_validator_t *v, apr_size_t drop)
-{
-    mss_rw_t *rw = v->rw;
-
-    if (rw != NULL && rw->mg_holding) {
-        rw->mg_holding = 0;
-        emit_out(v, rw->hold, rw->hlen > drop ? rw->hlen - drop : 0);
-        rw->hlen = 0;
-    }
 }
 
 void mss_rw_hold(mss_validator_t *v)
@@ -1051,9 +1019,7 @@ void mss_rw_fail_open(mss_validator_t *v, const char *why)
     if (rw == NULL || rw->pass) {
         return;
     }
-    /* a response held for a merge (MS-HREF-UNIQUE) ended before this: it
-     * goes out as it would have */
-    mss_mg_release(v);
+    mss_mg_release(v); /* (a held end tag goes as it came) */
     rw->pass = 1;
     rw->edits->nelts = 0;
     mss_validator_release(v);
@@ -1120,8 +1086,11 @@ apr_status_t mss_rw_feed(mss_validator_t *v, const char *buf, apr_size_t len)
 int mss_rw_room(mss_validator_t *v, apr_off_t end)
 {
     mss_rw_t *rw = v->rw;
+    /* a held end tag (mss_merge.c) is the boundary's: the bound counts
+     * from the end of the response it closes, as without it */
+    apr_off_t from = v->mg.on ? v->mg.end : rw->base;
 
-    if (rw->pass || end - rw->base <= (apr_off_t)rw->max) {
+    if (rw->pass || end - from <= (apr_off_t)rw->max) {
         return !rw->pass;
     }
     mss_rw_fail_open(v, apr_psprintf(v->pool,

@@ -258,15 +258,16 @@ typedef struct {
 #define MSS_RB_OWN 64
 
 /* Rewrite, MS-HREF-UNIQUE's merge of two propstat-form responses
- * (mss_merge.c): a plain propstat-form response's output is held until
+ * (mss_merge.c): a plain propstat-form response's end tag is held until
  * the next one shows whether it names the same resource. */
-#define MSS_MG_NS 8 /* namespace declarations on a response's start tag */
+#define MSS_MG_NS 8     /* namespace declarations on a response's start tag */
+#define MSS_MG_TAIL 256 /* the end tag held, with whitespace before it */
 typedef struct {
-    int on;          /* a response's output is held */
-    apr_off_t end;   /* its end (in the body) */
-    apr_size_t tail; /* its end tag and the whitespace before it: the
-                          * last bytes of the held output, as they came */
-    char et[64];     /* its end tag */
+    int on;        /* a response's end tag is held */
+    apr_off_t end; /* its end */
+    apr_off_t cut; /* where the whitespace before its end tag begins: all
+                    * before it went out */
+    char et[64];   /* its end tag */
     apr_size_t et_len;
     apr_uint64_t digest;            /* the digest of its href's key */
     const char *own[2 * MSS_MG_NS]; /* the declarations on its start tag:
@@ -625,12 +626,6 @@ int mss_rw_hold_over(const mss_validator_t *v);
 /* no edit of the open response touches [a, b) */
 int mss_rw_untouched(const mss_validator_t *v, apr_off_t a, apr_off_t b);
 void mss_rw_set_status(mss_validator_t *v, int status, const char *body);
-/* MS-HREF-UNIQUE's merge (mss_merge.c): the output is held from here on,
- * up to response= bytes (past them it goes, and the hold ends) */
-void mss_rw_mg_hold(mss_validator_t *v);
-int mss_rw_mg_holding(const mss_validator_t *v);
-/* the held output goes, less its last @p drop bytes */
-void mss_rw_mg_release(mss_validator_t *v, apr_size_t drop);
 
 /* mss_collapse.c */
 /* 1 when @p rule's N3 collapse is asked for (--rule ID=fix) in a mode
