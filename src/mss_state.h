@@ -206,14 +206,17 @@ typedef struct {
     unsigned int loc_gone;  /* Rewrite: locations that go (MS-LOC-CONTENT) */
     int status_gone;        /* Rewrite: MS-RESPONSE-FORM removed its status */
     int href_added; /* Rewrite: the Request-URI went in (MS-HREF-REQUIRED) */
-    unsigned int nerror_cond; /* DAV:error children with an element */
-    unsigned int err_removed; /* Rewrite: DAV:error children that go
+    apr_array_header_t *lts_late; /* Rewrite: empty lock-token-submitted
+                                   * conditions before any href, 5 offsets
+                                   * each (lock_token_href_fix; rpool) */
+    unsigned int nerror_cond;     /* DAV:error children with an element */
+    unsigned int err_removed;     /* Rewrite: DAV:error children that go
                                * (MS-ERR-CONTENT) */
-    int out_code;             /* Rewrite: the status it goes out with in status
+    int out_code;        /* Rewrite: the status it goes out with in status
                          * form (converted by a fix too), or 0 */
-    const char *err_ns;       /* Rewrite, a collapse: the declarations in scope
+    const char *err_ns;  /* Rewrite, a collapse: the declarations in scope
                          * at its DAV:error (mss_xml_ns_outer) */
-    const char *bare_ns;      /* ... and at its first condition without error */
+    const char *bare_ns; /* ... and at its first condition without error */
     pending_t *head;
     pending_t *tail;
 } response_t;

@@ -2284,6 +2284,9 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
     mss_v_mark(v, MSS_R_MS_MULTI_HREF, 0, 0, "fixed");
 }
 
+static int lts_insert(mss_validator_t *v, apr_off_t lt, apr_off_t tagend,
+                      apr_off_t end, const char *val);
+
 /* Rewrite: the edits of the response that ends here.  A removal takes the
  * whole element, and the whitespace before it when only whitespace
  * separates it from what went out before. */
@@ -2395,6 +2398,19 @@ static void response_edits(mss_validator_t *v)
             mss_v_mark(v, MSS_R_MS_HREF_REQUIRED, 0, 0, "fixed");
             mss_method_note_href(v, v->uri);
             r->href_added = 1;
+            /* MS-ERR-LOCK-TOKEN-HREF: the empty conditions before it
+             * (lock_token_href_fix) name it now */
+            for (i = 0; r->lts_late != NULL && i < r->lts_late->nelts; i++) {
+                const apr_off_t *rec =
+                    (const apr_off_t *)(r->lts_late->elts
+                                        + (size_t)i * 5 * sizeof(apr_off_t));
+
+                if (lts_insert(v, rec[0], rec[1], rec[2], u)) {
+                    mss_v_mark(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF,
+                               (unsigned long)rec[3], (unsigned long)rec[4],
+                               "fixed");
+                }
+            }
         }
     }
 }
@@ -2552,57 +2568,81 @@ static void response_end(mss_validator_t *v)
  * response whose one href came first gets
  * <P:href>its href</P:href>, P its own prefix; <P:x/> becomes
  * <P:x><P:href>...</P:href></P:x>.  1 when done. */
-static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
+/* The href (escaped @p val) goes into the empty lock-token-submitted whose
+ * "<" is at @p lt, its start tag ending at @p tagend (">" or "/" of "/>")
+ * and the element at @p end.  1 when done. */
+static int lts_insert(mss_validator_t *v, apr_off_t lt, apr_off_t tagend,
+                      apr_off_t end, const char *val)
 {
-    const response_t *r = &v->resp;
-    const href_t *h0;
-    apr_off_t end;
-    apr_off_t lt;
-    const char *tag;
-    const char *q;
+    const char *tag = lt >= 0 ? mss_rw_bytes(v, lt, end) : NULL;
+    const char *q = tag != NULL ? mss_rw_qual(v, lt) : NULL;
     const char *href;
     apr_size_t qn = 1;
 
-    /* Log mode, or a condition outside any response (its hrefs list is
-     * not there then): nothing to do */
-    if (v->rw == NULL || !v->in_response || r->hrefs == NULL) {
+    if (q == NULL) {
         return 0;
     }
-    h0 = r->hrefs->nelts > 0 ? &APR_ARRAY_IDX(r->hrefs, 0, href_t) : NULL;
-    end = mss_xml_offset(v->xml);
-    lt = mss_rw_lt(v, f->tag);
-    tag = lt >= 0 ? mss_rw_bytes(v, lt, end) : NULL;
-    if (tag == NULL || f->children > 0 || h0 == NULL || r->nhref != 1
-        || h0->len == 0 || !h0->checked
-        || !mss_rw_on(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF)
-        || (q = mss_rw_qual(v, lt)) == NULL) {
-        return 0;
-    }
-    /* the href as it goes out (an href fix is known at its end) */
-    href = apr_psprintf(v->rpool, "<%shref>%s</%shref>", q,
-                        h0->fix != NULL
-                            ? mss_rw_escape(v->rpool, h0->fix, strlen(h0->fix))
-                            : mss_rw_escape(v->rpool, h0->s, h0->len),
-                        q);
-    if (tag[f->tag - lt] == '>') {
+    href = apr_psprintf(v->rpool, "<%shref>%s</%shref>", q, val, q);
+    if (tag[tagend - lt] == '>') {
         /* before its end tag */
         apr_off_t et = mss_rw_end_tag(v, end);
 
-        if (et <= f->tag) {
+        if (et <= tagend) {
             return 0;
         }
         mss_rw_edit(v, et, et, href);
         return 1;
     }
     /* <P:lock-token-submitted/>: the name runs to a space, "/" or ">" */
-    while (lt + (apr_off_t)qn < f->tag && tag[qn] != ' ' && tag[qn] != '\t'
+    while (lt + (apr_off_t)qn < tagend && tag[qn] != ' ' && tag[qn] != '\t'
            && tag[qn] != '\r' && tag[qn] != '\n' && tag[qn] != '/') {
         qn++;
     }
     mss_rw_edit(
-        v, f->tag, end,
+        v, tagend, end,
         apr_psprintf(v->rpool, ">%s</%.*s>", href, (int)(qn - 1), tag + 1));
     return 1;
+}
+
+static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
+{
+    response_t *r = &v->resp;
+    const href_t *h0;
+    apr_off_t end;
+
+    /* Log mode, or a condition outside any response (its hrefs list is
+     * not there then): nothing to do */
+    if (v->rw == NULL || !v->in_response || r->hrefs == NULL || f->children > 0
+        || !mss_rw_on(v, MSS_R_MS_ERR_LOCK_TOKEN_HREF)) {
+        return 0;
+    }
+    h0 = r->hrefs->nelts > 0 ? &APR_ARRAY_IDX(r->hrefs, 0, href_t) : NULL;
+    end = mss_xml_offset(v->xml);
+    if (h0 == NULL && r->nhref == 0) {
+        /* no href yet: if MS-HREF-REQUIRED puts the Request-URI in as
+         * the first child, this gets it then (response_edits), as a
+         * second run would */
+        apr_off_t *rec;
+
+        if (r->lts_late == NULL) {
+            r->lts_late = apr_array_make(v->rpool, 2, 5 * sizeof(apr_off_t));
+        }
+        rec = (apr_off_t *)apr_array_push(r->lts_late);
+        rec[0] = mss_rw_lt(v, f->tag);
+        rec[1] = f->tag;
+        rec[2] = end;
+        rec[3] = (apr_off_t)f->line;
+        rec[4] = (apr_off_t)f->col;
+        return 0;
+    }
+    if (h0 == NULL || r->nhref != 1 || h0->len == 0 || !h0->checked) {
+        return 0;
+    }
+    /* the href as it goes out (an href fix is known at its end) */
+    return lts_insert(v, mss_rw_lt(v, f->tag), f->tag, end,
+                      h0->fix != NULL
+                          ? mss_rw_escape(v->rpool, h0->fix, strlen(h0->fix))
+                          : mss_rw_escape(v->rpool, h0->s, h0->len));
 }
 
 /* Rewrite: the findings of @p rule queued since @p before was the last
