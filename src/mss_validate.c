@@ -2255,6 +2255,19 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         }
         /* the same resource twice in it: two copies would be duplicates */
         val = h->fix != NULL ? h->fix : apr_pstrmemdup(v->rpool, h->s, h->len);
+        if (i > 0 && r->restype_2xx) {
+            /* a copy's href is its first: MS-HREF-COLLECTION-SLASH would
+             * judge it against the resourcetype in a second run */
+            const char *pp;
+            apr_size_t path;
+            int slash;
+
+            mss_href_path(val, strlen(val), &pp, &path);
+            slash = path == 0 || pp[path - 1] == '/';
+            if (r->collection ? !slash : slash && path > 1) {
+                return;
+            }
+        }
         keys[i] = mss_resolve_key(v->rpool, val, v->uri, &v->origin, &same);
         if (keys[i] == NULL) {
             keys[i] = val;
