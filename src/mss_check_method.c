@@ -81,20 +81,21 @@ static void drop_repeat(mss_validator_t *v, const prop_name_t *pn)
  * elements of this propstat, keeping their names: "<X:a ...>value</X:a>"
  * becomes "<X:a .../>".  Values held in attributes would stay, so such a
  * propstat is left as it is.  Called right after the finding. */
-static void empty_values(mss_validator_t *v, mss_rule_e rule)
+static int empty_values(mss_validator_t *v, mss_rule_e rule)
 {
     apr_array_header_t *rg = v->prop_ranges;
     int i;
 
     if (!mss_rw_on(v, rule) || rg == NULL || v->ps.attr_values > 0
         || (unsigned int)rg->nelts != 2 * v->ps.with_content) {
-        return;
+        return 0;
     }
     for (i = 0; i + 1 < rg->nelts; i += 2) {
         mss_rw_edit(v, APR_ARRAY_IDX(rg, i, apr_off_t),
                     APR_ARRAY_IDX(rg, i + 1, apr_off_t), "/>");
     }
     mss_v_mark(v, rule, v->ps.content_line, 0, "fixed");
+    return 1;
 }
 
 void mss_method_propstat(mss_validator_t *v)
@@ -102,6 +103,7 @@ void mss_method_propstat(mss_validator_t *v)
     propstat_t *ps = &v->ps;
     response_t *r = &v->resp;
     int code = ps->nstatus == 1 ? ps->code : -1;
+    int emptied = 0; /* Rewrite emptied its values (PP-NAMES-ONLY) */
     int i;
 
     if (code < 0) {
@@ -109,15 +111,6 @@ void mss_method_propstat(mss_validator_t *v)
     }
     else if (is_2xx(code)) {
         r->ps_2xx++;
-        /* a resourcetype tells the resource's kind only as a value: in a
-         * propstat where no property has a value (a propname answer,
-         * RFC 4918 9.1.4) an empty DAV:resourcetype is just a name */
-        if (ps->restype && (ps->collection || ps->with_content > 0)
-            && !r->restype_2xx) {
-            /* the first one decides (PF-PROP-ONCE keeps it) */
-            r->restype_2xx = 1;
-            r->collection = ps->collection;
-        }
     }
     else {
         r->ps_fail++;
@@ -165,7 +158,18 @@ void mss_method_propstat(mss_validator_t *v)
                          ps->with_content == 1 ? "ies" : "y",
                          mss_v_esc(v, ps->first_with_content,
                                    strlen(ps->first_with_content))));
-        empty_values(v, MSS_R_PP_NAMES_ONLY);
+        emptied = empty_values(v, MSS_R_PP_NAMES_ONLY);
+    }
+    /* a resourcetype tells the resource's kind only as a value: in a 2xx
+     * propstat where no property has a value (a propname answer, RFC 4918
+     * 9.1.4), or where Rewrite empties the values, an empty
+     * DAV:resourcetype is just a name (what a second run sees) */
+    if (code >= 0 && is_2xx(code) && ps->restype
+        && (ps->collection || ps->with_content > 0) && !emptied
+        && !r->restype_2xx) {
+        /* the first one decides (PF-PROP-ONCE keeps it) */
+        r->restype_2xx = 1;
+        r->collection = ps->collection;
     }
     /* PF-PROP-ONCE: RFC 4918 9.1, 4.4 (one value per property name) */
     for (i = 0; ps->names != NULL && !r->names_off && i < ps->names->nelts;
