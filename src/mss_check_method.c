@@ -196,10 +196,7 @@ void mss_method_propstat(mss_validator_t *v)
             for (j = (r->nn_mask & bit) ? 0 : r->nn; j < r->nn; j++) {
                 const prop_name_t *o = &r->nn_names[j];
 
-                if (o->local == pn->local
-                    && (o->uri == pn->uri
-                        || (o->uri != NULL && pn->uri != NULL
-                            && strcmp(o->uri, pn->uri) == 0))) {
+                if (o->local == pn->local && mss_same_name(o->uri, pn->uri)) {
                     seen = 1;
                     same |= r->ncode[j] == code;
                 }

@@ -118,10 +118,7 @@ static int names_apart(const mss_validator_t *v)
         for (j = 0; j < v->mg.nn; j++) {
             const prop_name_t *b = &v->mg.names[j];
 
-            if (a->local == b->local
-                && (a->uri == b->uri
-                    || (a->uri != NULL && b->uri != NULL
-                        && strcmp(a->uri, b->uri) == 0))) {
+            if (a->local == b->local && mss_same_name(a->uri, b->uri)) {
                 return 0;
             }
         }
@@ -205,8 +202,8 @@ void mss_mg_commit(mss_validator_t *v, apr_off_t end)
                                                        : -1;
     cut = et >= 0 ? mss_rw_ws_back(v, et, 0) : -1;
     etb = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
-    if (etb == NULL || (apr_size_t)(end - et) > sizeof(mg->et)
-        || end - cut > MSS_MG_TAIL || !mss_rw_untouched(v, cut, end + 1)) {
+    if (etb == NULL || end - cut > MSS_MG_TAIL
+        || !mss_rw_untouched(v, cut, end + 1)) {
         mss_rw_commit(v, end);
         return;
     }

@@ -7,6 +7,7 @@
 #define MSS_PRIVATE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "mss.h"
 
@@ -146,6 +147,13 @@ apr_time_t mss_http_date(const char *s);
 const char *mss_charset_norm(apr_pool_t *p, const char *name);
 
 /* ---- text helpers (mss_util.c) ------------------------------------- */
+
+/** Equal names, either possibly NULL (no namespace, no prefix); libxml2
+ *  interns names, so the pointers usually settle it. */
+static inline int mss_same_name(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
 
 /** Escape for a one-line log or report: controls, quotes and backslash as
  *  \xHH / \" / \\, invalid UTF-8 bytes as \xHH; at most @p cap input bytes

@@ -28,13 +28,7 @@
 
 int mss_rb_w(const mss_validator_t *v, const char *uri)
 {
-    return v->rb_uri == NULL ? uri == NULL
-                             : uri != NULL && strcmp(uri, v->rb_uri) == 0;
-}
-
-static int ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    return mss_same_name(uri, v->rb_uri);
 }
 
 /* In the start tag [lt, tag] (tag: its ">" or the "/" of "/>"), the
@@ -51,7 +45,7 @@ static int decl_value(const mss_validator_t *v, apr_off_t lt, apr_off_t tag,
     if (s == NULL) {
         return 0;
     }
-    while (i < n && !ws(s[i]) && s[i] != '>' && s[i] != '/') {
+    while (i < n && !mss_is_xml_space(s + i, 1) && s[i] != '>' && s[i] != '/') {
         i++; /* the element's name */
     }
     for (;;) {
@@ -60,25 +54,25 @@ static int decl_value(const mss_validator_t *v, apr_off_t lt, apr_off_t tag,
         char q;
         apr_size_t vs;
 
-        while (i < n && ws(s[i])) {
+        while (i < n && mss_is_xml_space(s + i, 1)) {
             i++;
         }
         if (i >= n || s[i] == '>' || s[i] == '/') {
             return 0;
         }
         name = i;
-        while (i < n && !ws(s[i]) && s[i] != '=') {
+        while (i < n && !mss_is_xml_space(s + i, 1) && s[i] != '=') {
             i++;
         }
         nlen = i - name;
-        while (i < n && ws(s[i])) {
+        while (i < n && mss_is_xml_space(s + i, 1)) {
             i++;
         }
         if (i >= n || s[i] != '=') {
             return 0;
         }
         i++;
-        while (i < n && ws(s[i])) {
+        while (i < n && mss_is_xml_space(s + i, 1)) {
             i++;
         }
         if (i >= n || (s[i] != '"' && s[i] != '\'')) {
@@ -103,18 +97,13 @@ static int decl_value(const mss_validator_t *v, apr_off_t lt, apr_off_t tag,
     }
 }
 
-static int same_pre(const char *a, const char *b)
-{
-    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
 /* does an element with the own declarations @p own declare @p p? */
 static int declares(const char *const *own, int nown, const char *p)
 {
     int j;
 
     for (j = 0; j < nown; j++) {
-        if (same_pre(own[2 * j], p)) {
+        if (mss_same_name(own[2 * j], p)) {
             return 1;
         }
     }
@@ -172,6 +161,17 @@ int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d)
         set[n++] = NULL;
     }
     v->rb_npre[d - 1] = n;
+    return 1;
+}
+
+int mss_rb_root(mss_validator_t *v, const char *uri, apr_off_t tag)
+{
+    v->rb_uri = uri;
+    if (!mss_rb_rebound(v, tag, 1)) {
+        v->rb_uri = NULL;
+        return 0;
+    }
+    v->rb = 1;
     return 1;
 }
 

@@ -263,14 +263,16 @@ typedef struct {
 /* Rewrite, MS-HREF-UNIQUE's merge of two propstat-form responses
  * (mss_merge.c): a plain propstat-form response's end tag is held until
  * the next one shows whether it names the same resource. */
-#define MSS_MG_NS 8     /* namespace declarations on a response's start tag */
-#define MSS_MG_TAIL 256 /* the end tag held, with whitespace before it */
+#define MSS_MG_NS 8 /* namespace declarations on a response's start tag */
+#define MSS_MG_TAIL                                                            \
+    256 /* the end tag held, with the whitespace before it:
+                         * at most this many bytes */
 typedef struct {
-    int on;        /* a response's end tag is held */
-    apr_off_t end; /* its end */
-    apr_off_t cut; /* where the whitespace before its end tag begins: all
+    int on;               /* a response's end tag is held */
+    apr_off_t end;        /* its end */
+    apr_off_t cut;        /* where the whitespace before its end tag begins: all
                     * before it went out */
-    char et[64];   /* its end tag */
+    char et[MSS_MG_TAIL]; /* its end tag */
     apr_size_t et_len;
     apr_uint64_t digest;            /* the digest of its href's key */
     const char *own[2 * MSS_MG_NS]; /* the declarations on its start tag:
@@ -647,6 +649,9 @@ void mss_cl_flush(mss_validator_t *v);
 /* mss_rebind.c */
 int mss_rb_w(const mss_validator_t *v, const char *uri);
 int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d);
+/* the root {uri}multistatus, its start tag ending at @p tag: 1 when the
+ * rebinding starts (v->rb) */
+int mss_rb_root(mss_validator_t *v, const char *uri, apr_off_t tag);
 void mss_rb_boundary(mss_validator_t *v, apr_off_t tag, unsigned int d);
 
 /* mss_merge.c */

@@ -1184,11 +1184,9 @@ static void on_start(void *baton, const char *uri, const char *local,
         else if (v->rw != NULL && strcmp(local, "multistatus") == 0
                  && (uri == NULL || strcasecmp(uri, DAV_NS) == 0)
                  && mss_rw_on(v, MSS_R_XML_ROOT) && mss_xml_raw_offsets(v->xml)
-                 && (v->rb_uri = uri,
-                     mss_rb_rebound(v, mss_xml_offset(v->xml), 1))) {
+                 && mss_rb_root(v, uri, mss_xml_offset(v->xml))) {
             /* XML-ROOT (N3 opt-in): its structural elements are rebound
              * to DAV: (mss_rebind.c) */
-            v->rb = 1;
             rb = 1;
             id = E_MULTISTATUS;
             v->root_ok = 1;
@@ -3242,7 +3240,8 @@ static void on_end(void *baton)
         }
         else if (!(v->depth_now == 1 && f->ctx == C_TEXT && f->role == T_DESC
                    && root_desc_end(v, f, end))) {
-            mss_mg_release(v);
+            /* (no end tag is held here: mss_mg_root_child and the root's
+             * end let it go) */
             mss_rw_commit(v, lt >= 0 ? lt : end);
         }
         v->root_end = lt;

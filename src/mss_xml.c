@@ -312,8 +312,7 @@ const char *mss_xml_ns_outer(const mss_xml_t *x, apr_pool_t *p)
         int hidden = 0;
 
         for (j = i + 2; j < ctxt->nsNr && !hidden; j += 2) {
-            hidden = (pre == NULL) == (t[j] == NULL)
-                     && (pre == NULL || strcmp(pre, (const char *)t[j]) == 0);
+            hidden = mss_same_name(pre, (const char *)t[j]);
         }
         if (hidden || uri == NULL || (pre == NULL && uri[0] == '\0')) {
             continue;
@@ -339,11 +338,6 @@ int mss_xml_ns_own(const mss_xml_t *x, const char **pairs, int max)
     return x->own_ns;
 }
 
-static int same_prefix(const char *a, const char *b)
-{
-    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
 /* the name @p pre is bound to among @p n pairs at @p t, the last
  * declaration winning; @p found says whether there is one */
 static const char *bound_in(const char *const *t, int n, const char *pre,
@@ -352,7 +346,7 @@ static const char *bound_in(const char *const *t, int n, const char *pre,
     int i;
 
     for (i = 2 * (n - 1); i >= 0; i -= 2) {
-        if (same_prefix(t[i], pre)) {
+        if (mss_same_name(t[i], pre)) {
             *found = 1;
             return t[i + 1];
         }
@@ -409,14 +403,14 @@ const char *mss_xml_ns_rebind(const mss_xml_t *x, apr_pool_t *p,
         int dup = 0;
 
         for (j = 0; j < i && !dup; j++) {
-            dup = same_prefix(j < n ? prev[2 * j] : own[2 * (j - n)], pre);
+            dup = mss_same_name(j < n ? prev[2 * j] : own[2 * (j - n)], pre);
         }
         if (dup) {
             continue;
         }
         here = bound_inside(x, own, x->own_ns, pre);
         there = bound_inside(x, prev, n, pre);
-        if (same_prefix(here, there)) {
+        if (mss_same_name(here, there)) {
             continue;
         }
         if (here != NULL) {
