@@ -45,8 +45,19 @@ void mss_mg_response_start(mss_validator_t *v, int nattrs)
     if (!merging(v) || nattrs > 0) {
         return;
     }
-    mg->cur_nown = mss_xml_ns_own(v->xml, mg->cur_own, MSS_MG_NS);
-    if (mg->on && mg->cur_nown >= 0) {
+    {
+        const char *const *own;
+        int n = mss_xml_ns_own(v->xml, &own);
+
+        if (n > MSS_MG_NS) {
+            return;
+        }
+        if (n > 0) {
+            memcpy(mg->cur_own, own, 2 * (size_t)n * sizeof(char *));
+        }
+        mg->cur_nown = n;
+    }
+    if (mg->on) {
         /* the same declarations as the held one (mod_dav_fs writes the
          * same on every response; the parser's dictionary gives the same
          * strings): nothing to declare */

@@ -269,9 +269,9 @@ int mss_xml_raw_offsets(const mss_xml_t *x);
 const char *mss_xml_ns_outer(const mss_xml_t *x, apr_pool_t *p);
 /** Inside the start callback: the element's own declarations, as
  *  prefix/name pairs (prefix NULL: the default namespace; strings of the
- *  parser's dictionary, valid while it lives) into @p pairs; their number,
- *  or -1 when there are more than @p max. */
-int mss_xml_ns_own(const mss_xml_t *x, const char **pairs, int max);
+ *  parser's dictionary, valid while it lives) at @p *pairs (the parser's
+ *  table, valid during the callback); their number. */
+int mss_xml_ns_own(const mss_xml_t *x, const char *const **pairs);
 /** Inside the start callback: the declarations an element of this one
  *  needs to keep its bindings when it moves into a sibling (same parent)
  *  whose own declarations were @p prev (@p n pairs, as mss_xml_ns_own

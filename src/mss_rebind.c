@@ -111,18 +111,21 @@ static int declares(const char *const *own, int nown, const char *p)
 }
 
 /* the prefixes W is rebound for at depth @p d: @p d - 1's, less those the
- * element declares otherwise, plus those it declares to W */
+ * element declares otherwise, plus those it declares to W.  0, and no
+ * edit made, when it cannot be followed. */
 int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d)
 {
-    const char *own[2 * MSS_RB_OWN];
-    int nown = mss_xml_ns_own(v->xml, own, MSS_RB_OWN);
+    const char *const *own;
+    int nown = mss_xml_ns_own(v->xml, &own);
     apr_off_t lt = mss_rw_lt(v, tag);
+    apr_off_t val[2 * MSS_RB_PRE]; /* the values to rewrite, [a, b) */
     const char **set;
     int n = 0;
+    int nval = 0;
     int i;
     int j;
 
-    if (nown < 0 || lt < 0 || d == 0 || d > MSS_RB_DEPTH) {
+    if (lt < 0 || d == 0 || d > MSS_RB_DEPTH) {
         return 0;
     }
     set = v->rb_pre[d - 1];
@@ -135,8 +138,6 @@ int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d)
     }
     for (j = 0; j < nown; j++) {
         const char *u = own[2 * j + 1];
-        apr_off_t a;
-        apr_off_t b;
 
         /* (no namespace: the default undeclared, xmlns="") */
         if (!(v->rb_uri == NULL
@@ -144,10 +145,12 @@ int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d)
                   : mss_rb_w(v, u))) {
             continue;
         }
-        if (n == MSS_RB_PRE || !decl_value(v, lt, tag, own[2 * j], &a, &b)) {
+        if (n == MSS_RB_PRE
+            || !decl_value(v, lt, tag, own[2 * j], &val[2 * nval],
+                           &val[2 * nval + 1])) {
             return 0;
         }
-        mss_rw_edit(v, a, b, "DAV:");
+        nval++;
         set[n++] = own[2 * j];
     }
     if (d == 1 && v->rb_uri == NULL && n == 0) {
@@ -159,6 +162,9 @@ int mss_rb_rebound(mss_validator_t *v, apr_off_t tag, unsigned int d)
         }
         mss_rw_edit(v, at, at, " xmlns=\"DAV:\"");
         set[n++] = NULL;
+    }
+    for (i = 0; i < nval; i++) {
+        mss_rw_edit(v, val[2 * i], val[2 * i + 1], "DAV:");
     }
     v->rb_npre[d - 1] = n;
     return 1;
@@ -177,7 +183,7 @@ int mss_rb_root(mss_validator_t *v, const char *uri, apr_off_t tag)
 
 void mss_rb_boundary(mss_validator_t *v, apr_off_t tag, unsigned int d)
 {
-    const char *own[2 * MSS_RB_OWN];
+    const char *const *own;
     int nown;
     const char *s = "";
     apr_off_t lt;
@@ -187,13 +193,7 @@ void mss_rb_boundary(mss_validator_t *v, apr_off_t tag, unsigned int d)
     if (d < 2 || d - 1 > MSS_RB_DEPTH || v->rb_npre[d - 2] == 0) {
         return;
     }
-    nown = mss_xml_ns_own(v->xml, own, MSS_RB_OWN);
-    if (nown < 0) {
-        mss_rw_fail_open(v, "XML-ROOT: an element with more namespace "
-                            "declarations than the rebinding follows; the "
-                            "rest is passed on unchanged");
-        return;
-    }
+    nown = mss_xml_ns_own(v->xml, &own);
     for (i = 0; i < v->rb_npre[d - 2]; i++) {
         const char *p = v->rb_pre[d - 2][i];
 

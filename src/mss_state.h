@@ -254,11 +254,9 @@ typedef struct {
 } mss_cl_t;
 
 /* XML-ROOT's rebinding (mss_rebind.c): structural elements lie at most
- * this deep; prefixes rebound in one scope; declarations an element may
- * make itself */
+ * this deep (4 in the grammar); prefixes rebound in one scope */
 #define MSS_RB_DEPTH 6
 #define MSS_RB_PRE 8
-#define MSS_RB_OWN 64
 
 /* Rewrite, MS-HREF-UNIQUE's merge of two propstat-form responses
  * (mss_merge.c): a plain propstat-form response's end tag is held until

@@ -324,17 +324,15 @@ const char *mss_xml_ns_outer(const mss_xml_t *x, apr_pool_t *p)
     return s;
 }
 
-int mss_xml_ns_own(const mss_xml_t *x, const char **pairs, int max)
+int mss_xml_ns_own(const mss_xml_t *x, const char *const **pairs)
 {
     const xmlParserCtxtPtr ctxt = x->ctxt;
-    int i;
 
-    if (x->own_ns > max || ctxt->nsTab == NULL) {
-        return x->own_ns > 0 ? -1 : 0;
+    if (ctxt->nsTab == NULL || x->own_ns <= 0) {
+        *pairs = NULL;
+        return 0;
     }
-    for (i = 0; i < 2 * x->own_ns; i++) {
-        pairs[i] = (const char *)ctxt->nsTab[ctxt->nsNr - 2 * x->own_ns + i];
-    }
+    *pairs = (const char *const *)ctxt->nsTab + ctxt->nsNr - 2 * x->own_ns;
     return x->own_ns;
 }
 
