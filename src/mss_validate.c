@@ -2681,7 +2681,7 @@ static void mark_since(mss_validator_t *v, pending_t *before, mss_rule_e rule)
  *     propstat has no DAV:error of its own and the description's start
  *     tag declares nothing (the error's prefixes stay in scope).
  * Anything else is logged. */
-static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
+static int desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
 {
     apr_off_t end = mss_xml_offset(v->xml);
     apr_off_t lt = mss_rw_lt(v, f->tag);
@@ -2692,18 +2692,18 @@ static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
     apr_size_t i = 0;
 
     if (s == NULL || lt < 0 || mss_rw_bytes(v, lt, end) == NULL) {
-        return;
+        return 0;
     }
     if (f->errs == 0) {
         if (!mss_rw_on(v, MSS_R_MS_PCDATA_ONLY)) {
-            return;
+            return 0;
         }
         while (i < n) {
             mss_rt_e k;
             apr_size_t next = mss_rw_token(s, n, i, &k);
 
             if (next == 0) {
-                return;
+                return 0;
             }
             if (k == MSS_RT_START || k == MSS_RT_END || k == MSS_RT_EMPTY) {
                 mss_rw_edit(v, a + (apr_off_t)i, a + (apr_off_t)next, "");
@@ -2711,7 +2711,7 @@ static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
             i = next;
         }
         mark_since(v, f->before, MSS_R_MS_PCDATA_ONLY);
-        return;
+        return 1;
     }
     if (f->errs == 1 && f->children == 1 && f->ea >= a && f->eb > f->ea
         && f->eb <= b && mss_rw_on(v, MSS_R_MS_ERR_IN_DESCRIPTION)
@@ -2723,7 +2723,7 @@ static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
 
         if (st == NULL || err == NULL
             || memchr(st, '=', (size_t)(f->tag - lt)) != NULL) {
-            return; /* the description's start tag declares something */
+            return 0; /* the description's start tag declares something */
         }
         for (k = a; k < b; k++) {
             char c = s[k - a];
@@ -2741,8 +2741,10 @@ static void desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
             mss_rw_edit(v, f->ea, f->eb, "");
             mss_rw_edit(v, end, end, err);
         }
+        /* (its error goes beside it: the description stays apart) */
         mark_since(v, f->before, MSS_R_MS_ERR_IN_DESCRIPTION);
     }
+    return 0;
 }
 
 /* Rewrite: element @p f, which ends here, goes, with the whitespace before
@@ -2988,17 +2990,18 @@ static void on_end(void *baton)
         *MSS_PUSH(*rec, apr_off_t) = f->tag;
         *MSS_PUSH(*rec, apr_off_t) = mss_rw_lt(v, end - 1);
         *MSS_PUSH(*rec, apr_off_t) = end;
-        if (f->ctx == C_TEXT && f->children > 0) {
-            v->resp.desc_markup = 1;
-        }
     }
     switch ((ctx_e)f->ctx) {
     case C_TEXT:
         if (parent != NULL) {
             text_end(v, f, parent);
+            /* a description of the response that keeps markup cannot
+             * merge with another (MS-RESPONSE-SINGLETONS); markup the
+             * fixes remove does not count (a second run sees none) */
             if (f->role == T_DESC && f->children > 0 && v->rw != NULL
-                && v->in_response) {
-                desc_fix(v, f, parent);
+                && v->in_response && !desc_fix(v, f, parent)
+                && parent->ctx == C_RESPONSE) {
+                v->resp.desc_markup = 1;
             }
         }
         break;
