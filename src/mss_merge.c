@@ -17,7 +17,8 @@
  * the propstats declare it.  The start tags must carry no other attribute
  * (xml:lang would change the meaning of values), and only whitespace may
  * lie between the two responses and before the href (nothing is
- * dropped).  The held end tag does not count against the held-bytes
+ * dropped), or text that MS-MULTISTATUS-CHILDREN or MS-NO-STRAY-TEXT
+ * removes anyway.  The held end tag does not count against the held-bytes
  * bound (mss_rw_room), so no decision depends on sizes: a second run of
  * the output decides as the first did.
  *
@@ -85,10 +86,41 @@ static int blank(const mss_validator_t *v, apr_off_t a, apr_off_t b)
     return a <= b && mss_rw_ws_back(v, b, a) == a;
 }
 
+/* [a, b) holds whitespace only, or text (and CDATA sections) besides,
+ * which @p rule's fix removes: no markup.  The merge's deletion covers it;
+ * a second run, which finds whitespace there, merges as the first did. */
+static int clear(const mss_validator_t *v, apr_off_t a, apr_off_t b,
+                 mss_rule_e rule)
+{
+    const char *s;
+    apr_size_t n;
+    apr_size_t i = 0;
+
+    if (blank(v, a, b)) {
+        return 1;
+    }
+    if (b < a || !mss_rw_on(v, rule) || (s = mss_rw_bytes(v, a, b)) == NULL) {
+        return 0;
+    }
+    n = (apr_size_t)(b - a);
+    while (i < n) {
+        mss_rt_e k;
+        apr_size_t next = mss_rw_token(s, n, i, &k);
+
+        if (next == 0 || (k != MSS_RT_TEXT && k != MSS_RT_CDATA)) {
+            return 0;
+        }
+        i = next;
+    }
+    return 1;
+}
+
 void mss_mg_root_child(mss_validator_t *v, apr_off_t lt, int response)
 {
-    /* anything but whitespace and a response after the held one */
-    if (v->mg.on && (!response || lt < 0 || !blank(v, v->mg.end, lt))) {
+    /* anything but a response after the held one, or markup between */
+    if (v->mg.on
+        && (!response || lt < 0
+            || !clear(v, v->mg.end, lt, MSS_R_MS_MULTISTATUS_CHILDREN))) {
         mss_mg_release(v);
     }
 }
@@ -150,7 +182,7 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
     if (!mg->on || mg->decls == NULL || v->digests->nelts != 1
         || APR_ARRAY_IDX(v->digests, 0, apr_uint64_t) != mg->digest
         || (h = plain(v)) == NULL || r->restype_2xx || !names_apart(v)
-        || !blank(v, r->tag + 1, h->ea)) {
+        || !clear(v, r->tag + 1, h->ea, MSS_R_MS_NO_STRAY_TEXT)) {
         return 0;
     }
     /* the finding to fix: the duplicate (not the INFO slash variant) */
@@ -180,10 +212,6 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
 
         mss_rw_edit(v, at, at, mg->decls);
     }
-    if ((apr_size_t)(end - et) != mg->et_len
-        || memcmp(mg->et, own_et, mg->et_len) != 0) {
-        mss_rw_edit(v, et, end, apr_pstrmemdup(v->rpool, mg->et, mg->et_len));
-    }
     pv->msg = apr_pstrcat(v->rpool, pv->msg,
                           "; its propstats were moved into the previous "
                           "response",
@@ -191,6 +219,48 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
     pv->action = "fixed";
     mg->merged = 1;
     return 1;
+}
+
+/* A response whose propstats joined the held one ends at @p end: the
+ * held end tag replaces its own, and the whole is held again, as a second
+ * run holds the merged response (so a third repeat joins too): its names
+ * are both ones', its tail its own whitespace and the held end tag. */
+static void merged_commit(mss_validator_t *v, apr_off_t end)
+{
+    mss_mg_t *mg = &v->mg;
+    const response_t *r = &v->resp;
+    apr_off_t et = mss_rw_end_tag(v, end);
+    apr_off_t cut = et >= 0 ? mss_rw_ws_back(v, et, 0) : -1;
+    const char *etb = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
+    int hold;
+    int differs;
+
+    if (etb == NULL) {
+        mss_rw_commit(v, end); /* (mss_mg_try saw it) */
+        return;
+    }
+    differs = (apr_size_t)(end - et) != mg->et_len
+              || memcmp(mg->et, etb, mg->et_len) != 0;
+    hold = mg->nn + r->nn <= MSS_NAMES_LINEAR
+           && (apr_size_t)(et - cut) + mg->et_len <= MSS_MG_TAIL
+           && mss_rw_untouched(v, cut, end + 1);
+    if (hold) {
+        mss_rw_commit(v, cut);
+        if (r->nn > 0) {
+            memcpy(mg->names + mg->nn, r->nn_names,
+                   r->nn * sizeof(prop_name_t));
+        }
+        mg->nn += r->nn;
+        mg->on = 1;
+        mg->end = end;
+        mg->cut = cut;
+    }
+    if (differs) {
+        mss_rw_edit(v, et, end, apr_pstrmemdup(v->rpool, mg->et, mg->et_len));
+    }
+    if (!hold) {
+        mss_rw_commit(v, end);
+    }
 }
 
 void mss_mg_commit(mss_validator_t *v, apr_off_t end)
@@ -206,7 +276,7 @@ void mss_mg_commit(mss_validator_t *v, apr_off_t end)
     mg->on = 0;
     if (mg->merged) {
         mg->merged = 0;
-        mss_rw_commit(v, end);
+        merged_commit(v, end);
         return;
     }
     et = plain(v) != NULL && r->nn <= MSS_NAMES_LINEAR ? mss_rw_end_tag(v, end)
