@@ -262,14 +262,15 @@ typedef struct {
  * (mss_merge.c): a plain propstat-form response's end tag is held until
  * the next one shows whether it names the same resource. */
 #define MSS_MG_NS 8 /* namespace declarations on a response's start tag */
-#define MSS_MG_TAIL                                                            \
-    256 /* the end tag held, with the whitespace before it:
-                         * at most this many bytes */
+/* the end tag held, with the whitespace before it: at most this many
+ * bytes */
+#define MSS_MG_TAIL 256
 typedef struct {
-    int on;               /* a response's end tag is held */
-    apr_off_t end;        /* its end */
-    apr_off_t cut;        /* where the whitespace before its end tag begins: all
-                    * before it went out */
+    int on;        /* a response's end tag is held */
+    apr_off_t end; /* its end */
+    /* where the whitespace before its end tag begins: all before it went
+     * out */
+    apr_off_t cut;
     char et[MSS_MG_TAIL]; /* its end tag */
     apr_size_t et_len;
     apr_uint64_t digest;            /* the digest of its href's key */
@@ -277,7 +278,8 @@ typedef struct {
                                      * prefix, name (the parser's
                                      * dictionary) */
     int nown;
-    prop_name_t names[MSS_NAMES_LINEAR]; /* its property names */
+    prop_name_t names[MSS_NAMES_LINEAR]; /* its property names (and those of
+                                          * responses merged into it) */
     unsigned int nn;
     /* the response being parsed */
     const char *cur_own[2 * MSS_MG_NS];
