@@ -32,6 +32,7 @@ typedef struct {
     const char *s;
     apr_size_t len;
     unsigned long seq; /* insertion order, for a stable sort */
+    int first;         /* before other insertions at a (mss_rw_edit_first) */
     /* a split (mss_rw_split): [a, b) goes out once per range of dels,
      * each time without the other ranges, s between two copies */
     const apr_off_t *dels;
@@ -476,8 +477,20 @@ void mss_rw_edit(mss_validator_t *v, apr_off_t a, apr_off_t b, const char *s)
     e->len = strlen(s);
     e->s = apr_pstrmemdup(rw->epool, s, e->len);
     e->seq = rw->seq++;
+    e->first = 0;
     e->dels = NULL;
     e->ndel = 0;
+}
+
+void mss_rw_edit_first(mss_validator_t *v, apr_off_t a, const char *s)
+{
+    mss_rw_t *rw = v->rw;
+    int n = rw != NULL ? rw->edits->nelts : 0;
+
+    mss_rw_edit(v, a, a, s);
+    if (rw != NULL && rw->edits->nelts > n) {
+        APR_ARRAY_IDX(rw->edits, n, edit_t).first = 1;
+    }
 }
 
 void mss_rw_split(mss_validator_t *v, apr_off_t a, apr_off_t b,
@@ -510,6 +523,9 @@ static int edit_cmp(const void *x, const void *y)
     }
     if (p->b != q->b) {
         return p->b > q->b ? -1 : 1; /* the wider one first */
+    }
+    if (p->first != q->first) {
+        return p->first ? -1 : 1;
     }
     return p->seq < q->seq ? -1 : p->seq > q->seq ? 1 : 0;
 }

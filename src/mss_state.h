@@ -521,6 +521,9 @@ void mss_rw_split(mss_validator_t *v, apr_off_t a, apr_off_t b,
                   const apr_off_t *dels, int n, const char *sep);
 /* replace body bytes [a, b) with @p s (NUL-terminated; copied) */
 void mss_rw_edit(mss_validator_t *v, apr_off_t a, apr_off_t b, const char *s);
+/* An insertion at @p a that goes before the others made there (an href
+ * inserted first in a response whose first child another fix wraps) */
+void mss_rw_edit_first(mss_validator_t *v, apr_off_t a, const char *s);
 /* bytes held from the last commit up to @p end go out, with their edits */
 void mss_rw_commit(mss_validator_t *v, apr_off_t end);
 /* pass everything held and everything after unchanged */

@@ -2404,8 +2404,10 @@ static void response_edits(mss_validator_t *v)
         if (q != NULL && tagc != NULL && tagc[0] == '>') {
             const char *u = mss_rw_escape(v->rpool, v->uri, strlen(v->uri));
 
-            mss_rw_edit(v, r->tag + 1, r->tag + 1,
-                        apr_psprintf(v->rpool, "<%shref>%s</%shref>", q, u, q));
+            /* (before a DAV:error that MS-ERR-PLACEMENT opens there) */
+            mss_rw_edit_first(
+                v, r->tag + 1,
+                apr_psprintf(v->rpool, "<%shref>%s</%shref>", q, u, q));
             mss_v_mark(v, MSS_R_MS_HREF_REQUIRED, 0, 0, "fixed");
             mss_method_note_href(v, v->uri);
             r->href_added = 1;
