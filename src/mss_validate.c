@@ -1985,7 +1985,8 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         response_t *r = &v->resp;
         apr_off_t *rg;
 
-        wrap_condition(v, &v->ps.bare, v->ps.nerror,
+        /* (an error MS-ERR-CONTENT removes is not there in a second run) */
+        wrap_condition(v, &v->ps.bare, v->ps.nerror - v->ps.removed,
                        mss_rw_qual(v, mss_rw_lt(v, f->tag)));
 
         int code = v->ps.code_out != 0 ? v->ps.code_out : v->ps.code;
@@ -2358,7 +2359,7 @@ static void response_edits(mss_validator_t *v)
         mss_v_mark(v, MSS_R_MS_RESPONSE_SINGLETONS, r->dup_line[2],
                    r->dup_col[2], "fixed");
     }
-    wrap_condition(v, &r->bare, r->nerror, mss_rw_qual(v, lt));
+    wrap_condition(v, &r->bare, r->nerror - r->err_removed, mss_rw_qual(v, lt));
     /* MS-TRUNCATION-507 (rules.md: N1 insert the condition): before the
      * response's end tag, in its prefix */
     if (r->add_matches && mss_rw_on(v, MSS_R_MS_TRUNCATION_507)) {
@@ -2717,7 +2718,9 @@ static int desc_fix(mss_validator_t *v, frame_t *f, const frame_t *parent)
     }
     if (f->errs == 1 && f->children == 1 && f->ea >= a && f->eb > f->ea
         && f->eb <= b && mss_rw_on(v, MSS_R_MS_ERR_IN_DESCRIPTION)
-        && (parent->ctx == C_PROPSTAT ? v->ps.nerror : v->resp.nerror) == 0) {
+        && (parent->ctx == C_PROPSTAT ? v->ps.nerror - v->ps.removed
+                                      : v->resp.nerror - v->resp.err_removed)
+               == 0) {
         const char *st = mss_rw_bytes(v, lt, f->tag);
         const char *err = mss_rw_bytes(v, f->ea, f->eb);
         int blank = 1;
