@@ -118,7 +118,7 @@ typedef struct {
     unsigned int nerror;       /* DAV:error children */
     apr_array_header_t *props; /* Rewrite: per DAV:prop child, 4 offsets:
                                 * its "<", its start tag's ">" or "/>",
-                                * its end tag's "<", its end (in rpool) */
+                                * its end tag's "<", its end (v->pprops) */
     mss_bare_t bare;           /* Rewrite: conditions without error */
     apr_array_header_t *names; /* prop_name_t (PF-PROP-ONCE); the
                                 * validator's, emptied per propstat */
@@ -179,7 +179,7 @@ typedef struct {
     unsigned long content_line;
     /* Rewrite, MS-PROPSTAT-METHOD: what a conversion to status form needs
      * to know about the propstats */
-    apr_array_header_t *ps_ranges; /* [a, b) per propstat, in rpool */
+    apr_array_header_t *ps_ranges; /* [a, b) per propstat (v->pranges) */
     int ps_code_one;               /* their common code; -2 when not one */
     unsigned int ps_empty;         /* with no property (placeholders) */
     apr_array_header_t *ps_1xx;    /* Rewrite: [a, b) of propstats with a
@@ -394,6 +394,8 @@ struct mss_validator_t {
     apr_array_header_t *orphans; /* orphan_t */
     apr_array_header_t *pnames;  /* storage behind ps.names */
     apr_array_header_t *phrefs;  /* storage behind resp.hrefs */
+    apr_array_header_t *pranges; /* Rewrite: behind resp.ps_ranges */
+    apr_array_header_t *pprops;  /* Rewrite: behind ps.props */
     apr_array_header_t *digests; /* scratch: one response's href digests */
 
     /* outcome */

@@ -1540,14 +1540,18 @@ static void on_text(void *baton, const char *s, apr_size_t len)
     }
 }
 
-/* The checks on one DAV:status value (rules.md 2.5). */
-static int status_checks(mss_validator_t *v, const frame_t *f)
+/* The checks on one DAV:status value (rules.md 2.5), which is parsed
+ * into @p st; *phrase_ok tells whether its reason phrase is registered's. */
+static int status_checks(mss_validator_t *v, const frame_t *f,
+                         mss_status_t *stp, int *phrase_ok)
 {
     mss_status_t st;
 /* the RAW value, escaped for a message (only when there is one) */
 #define RAW mss_v_esc(v, v->text, v->text_len)
 
     mss_status_parse(v->text, v->text_len, &st);
+    *stp = st;
+    *phrase_ok = 1;
     if (!st.syntax_ok) {
         mss_v_violation(
             v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col,
@@ -1585,7 +1589,8 @@ static int status_checks(mss_validator_t *v, const frame_t *f)
                         "(RFC 4918 13)");
     }
     if (st.syntax_ok
-        && !mss_status_phrase_ok(st.code, st.phrase, st.phrase_len)) {
+        && !(*phrase_ok =
+                 mss_status_phrase_ok(st.code, st.phrase, st.phrase_len))) {
         mss_v_violation(
             v, MSS_R_MS_STATUS_REASON, f->line, f->col,
             apr_psprintf(v->rpool,
@@ -1617,23 +1622,22 @@ static int text_range(mss_validator_t *v, const frame_t *f, apr_off_t *a,
 /* MS-STATUS-SYNTAX (with MS-STATUS-REASON): RFC 4918 14.28, RFC 9112 4.
  * One code in 100-599 that can be read: "HTTP/1.1 <code> <registered
  * phrase>" (an unregistered code keeps an empty phrase, which RFC 9112 4
- * allows).  HTTP/1.1 whatever the transport: the value is a data item. */
-static int status_fix(mss_validator_t *v, const frame_t *f)
+ * allows).  HTTP/1.1 whatever the transport: the value is a data item.
+ * @p st and @p phrase_ok: what status_checks read. */
+static int status_fix(mss_validator_t *v, const frame_t *f,
+                      const mss_status_t *st, int phrase_ok)
 {
-    mss_status_t st;
     const char *reason;
     apr_off_t a;
     apr_off_t b;
     int syntax;
 
-    if (v->text_over || !text_range(v, f, &a, &b)) {
-        return 0;
+    if (st->code < 100 || st->code > 599
+        || (st->code >= 200 && st->syntax_ok && phrase_ok)
+        || !text_range(v, f, &a, &b)) {
+        return 0; /* (the usual case: nothing to fix) */
     }
-    mss_status_parse(v->text, v->text_len, &st);
-    if (st.code < 100 || st.code > 599) {
-        return 0;
-    }
-    if (st.code < 200 && mss_rw_on(v, MSS_R_MS_STATUS_1XX)) {
+    if (st->code < 200 && mss_rw_on(v, MSS_R_MS_STATUS_1XX)) {
         /* MS-STATUS-1XX (rules.md N3, A6): a 1xx says nothing of the
          * outcome.  Read methods: the propstat goes (response_edits, when
          * another is left); the others fail closed with 500 */
@@ -1653,16 +1657,15 @@ static int status_fix(mss_validator_t *v, const frame_t *f)
         mss_v_mark(v, MSS_R_MS_STATUS_REASON, f->line, f->col, "fixed");
         return 500;
     }
-    reason = mss_status_reason(st.code);
-    syntax = !st.syntax_ok && mss_rw_on(v, MSS_R_MS_STATUS_SYNTAX);
+    reason = mss_status_reason(st->code);
+    syntax = !st->syntax_ok && mss_rw_on(v, MSS_R_MS_STATUS_SYNTAX);
     if (!syntax
-        && !(st.syntax_ok && reason != NULL
-             && !mss_status_phrase_ok(st.code, st.phrase, st.phrase_len)
+        && !(st->syntax_ok && reason != NULL && !phrase_ok
              && mss_rw_on(v, MSS_R_MS_STATUS_REASON))) {
         return 0;
     }
     mss_rw_edit(v, a, b,
-                apr_psprintf(v->rpool, "HTTP/1.1 %03d %s", st.code,
+                apr_psprintf(v->rpool, "HTTP/1.1 %03d %s", st->code,
                              reason != NULL ? reason : ""));
     if (syntax) {
         mss_v_mark(v, MSS_R_MS_STATUS_SYNTAX, f->line, f->col, "fixed");
@@ -1722,13 +1725,15 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
               0);
     }
     if (f->role == T_STATUS) {
-        int code = v->text_over ? -1 : status_checks(v, f);
+        mss_status_t st;
+        int phrase_ok = 1;
+        int code = v->text_over ? -1 : status_checks(v, f, &st, &phrase_ok);
 
         if (v->rw != NULL && code >= 0
             && (parent->ctx == C_RESPONSE || parent->ctx == C_PROPSTAT)) {
             /* what goes out is what the checks after this one read (a
              * second run reads it so): MS-STATUS-1XX's 500 */
-            if (status_fix(v, f) == 500) {
+            if (status_fix(v, f, &st, phrase_ok) == 500) {
                 code = 500;
             }
         }
@@ -1825,14 +1830,18 @@ static void text_end(mss_validator_t *v, frame_t *f, frame_t *parent)
 /* Rewrite, MS-ERR-PLACEMENT (a) (rules.md: N1 wrap into a DAV:error of
  * the same response/propstat): one condition directly inside a response
  * or propstat that has no DAV:error gets one around it, with the
- * qualifier of its container (@p q).  Several such conditions, or an error already
- * there, are logged: one error element must hold them all. */
+ * qualifier of its container (whose start tag ends at @p tag).  Several
+ * such conditions, or an error already there, are logged: one error
+ * element must hold them all. */
 static void wrap_condition(mss_validator_t *v, const mss_bare_t *bc,
-                           unsigned int nerror, const char *q)
+                           unsigned int nerror, apr_off_t tag)
 {
-    if (bc->n != 1 || nerror != 0 || q == NULL || bc->a < 0 || bc->b <= bc->a
+    const char *q;
+
+    if (bc->n != 1 || nerror != 0 || bc->a < 0 || bc->b <= bc->a
         || mss_rw_bytes(v, bc->a, bc->b) == NULL
-        || !mss_rw_on(v, MSS_R_MS_ERR_PLACEMENT)) {
+        || !mss_rw_on(v, MSS_R_MS_ERR_PLACEMENT)
+        || (q = mss_rw_qual(v, mss_rw_lt(v, tag))) == NULL) {
         return;
     }
     mss_rw_edit(v, bc->a, bc->a, apr_psprintf(v->rpool, "<%serror>", q));
@@ -1986,13 +1995,13 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         apr_off_t *rg;
 
         /* (an error MS-ERR-CONTENT removes is not there in a second run) */
-        wrap_condition(v, &v->ps.bare, v->ps.nerror - v->ps.removed,
-                       mss_rw_qual(v, mss_rw_lt(v, f->tag)));
+        wrap_condition(v, &v->ps.bare, v->ps.nerror - v->ps.removed, f->tag);
 
         int code = v->ps.code_out != 0 ? v->ps.code_out : v->ps.code;
 
         if (r->ps_ranges == NULL) {
-            r->ps_ranges = apr_array_make(v->rpool, 4, sizeof(apr_off_t));
+            v->pranges->nelts = 0;
+            r->ps_ranges = v->pranges;
             r->ps_code_one = code;
         }
         else if (r->ps_code_one != code) {
@@ -2041,9 +2050,10 @@ static int reported(const mss_validator_t *v, mss_rule_e rule)
  * CM-NO-424 or CM-NO-201-204 would then remove (those are judged on
  * status-form responses).  The first propstat becomes the status, with
  * the response's qualifier @p q; the others go. */
-static int propstat_method_fix(mss_validator_t *v, const char *q)
+static int propstat_method_fix(mss_validator_t *v, apr_off_t lt)
 {
     response_t *r = &v->resp;
+    const char *q;
     const char *reason;
     int c = r->ps_code_one;
     int dcm =
@@ -2055,10 +2065,11 @@ static int propstat_method_fix(mss_validator_t *v, const char *q)
                     && mss_rw_on(v, MSS_R_LOCK_LEGACY_PROPSTAT));
     int i;
 
-    if (!fired || r->ps_ranges == NULL || q == NULL || r->nstatus > 0
-        || r->nhref != 1 || r->npropstat == 0 || r->ps_plain != r->npropstat
+    if (!fired || r->ps_ranges == NULL || r->nstatus > 0 || r->nhref != 1
+        || r->npropstat == 0 || r->ps_plain != r->npropstat
         || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat || c < 200
-        || c > 599 || (dcm && (c == 424 || (c >= 200 && c < 300)))) {
+        || c > 599 || (dcm && (c == 424 || (c >= 200 && c < 300)))
+        || (q = mss_rw_qual(v, lt)) == NULL) {
         return 0; /* (a 1xx is MS-STATUS-1XX's) */
     }
     for (i = 0; i < r->ps_ranges->nelts; i += 2) {
@@ -2333,7 +2344,7 @@ static void response_edits(mss_validator_t *v)
             mss_v_mark(v, MSS_R_MS_STATUS_1XX, 0, 0, "fixed");
         }
     }
-    code = propstat_method_fix(v, mss_rw_qual(v, lt));
+    code = propstat_method_fix(v, lt);
     if (code == 0) {
         code = response_form_fix(v, lt);
     }
@@ -2359,7 +2370,7 @@ static void response_edits(mss_validator_t *v)
         mss_v_mark(v, MSS_R_MS_RESPONSE_SINGLETONS, r->dup_line[2],
                    r->dup_col[2], "fixed");
     }
-    wrap_condition(v, &r->bare, r->nerror - r->err_removed, mss_rw_qual(v, lt));
+    wrap_condition(v, &r->bare, r->nerror - r->err_removed, r->tag);
     /* MS-TRUNCATION-507 (rules.md: N1 insert the condition): before the
      * response's end tag, in its prefix */
     if (r->add_matches && mss_rw_on(v, MSS_R_MS_TRUNCATION_507)) {
@@ -3067,7 +3078,8 @@ static void on_end(void *baton)
             apr_off_t end = mss_xml_offset(v->xml);
 
             if (v->ps.props == NULL) {
-                v->ps.props = apr_array_make(v->rpool, 8, sizeof(apr_off_t));
+                v->pprops->nelts = 0;
+                v->ps.props = v->pprops;
             }
             *MSS_PUSH(v->ps.props, apr_off_t) = mss_rw_lt(v, f->tag);
             *MSS_PUSH(v->ps.props, apr_off_t) = f->tag;
@@ -3407,6 +3419,8 @@ apr_status_t mss_validator_create(mss_validator_t **vp, apr_pool_t *p,
     }
     v->pnames = apr_array_make(p, 16, sizeof(prop_name_t));
     v->phrefs = apr_array_make(p, 2, sizeof(href_t));
+    v->pranges = apr_array_make(p, 8, sizeof(apr_off_t));
+    v->pprops = apr_array_make(p, 8, sizeof(apr_off_t));
     v->digests = apr_array_make(p, 2, sizeof(apr_uint64_t));
     v->prop_once = (v->m == MSS_M_PROPFIND) || (v->m == MSS_M_REPORT)
                    || (v->m == MSS_M_SEARCH);
