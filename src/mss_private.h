@@ -211,9 +211,10 @@ typedef struct {
     void (*start)(void *baton, const char *uri, const char *local, int nattrs);
     void (*end)(void *baton);
     void (*text)(void *baton, const char *s, apr_size_t len);
-    /** Any text at all, before the text gate (only once mss_xml_watch()
-     *  turned it on): lets Rewrite bound what it holds inside a long
-     *  value, where no other event comes. */
+    /** Any text at all, before the text gate, and any start or end
+     *  skipped (only once mss_xml_watch() turned it on): lets Rewrite
+     *  bound what it holds inside a long value, where no other event
+     *  comes. */
     void (*progress)(void *baton);
     /** First error (not warning); the layer has stopped the parser. */
     void (*error)(void *baton, const char *msg, unsigned long line,
@@ -239,8 +240,8 @@ void mss_xml_text_gate(mss_xml_t *x, const int *gate);
  *  which ends the skip (the caller's depth limit: it stops there). */
 void mss_xml_skip(mss_xml_t *x, int room);
 
-/** Call the progress handler on every text event from now on, while
- *  *@p when is not 0. */
+/** Call the progress handler on every text event, and every start or end
+ *  event skipped, from now on, while *@p when is not 0. */
 void mss_xml_watch(mss_xml_t *x, const int *when);
 
 /** Stop parsing (from inside a handler, or between feeds). */

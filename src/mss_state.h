@@ -338,7 +338,7 @@ struct mss_validator_t {
     /* parse state */
     const char *dav_uri; /* the parser's interned "DAV:" */
     int want_text;       /* the open element's text matters (text gate) */
-    int skipping;        /* Log: the parser layer skips the content of the
+    int skipping;        /* the parser layer skips the content of the
                           * open value (mss_xml_skip) */
     struct {
         const char *uri;

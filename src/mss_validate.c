@@ -1068,13 +1068,12 @@ static void on_start(void *baton, const char *uri, const char *local,
         f->wants = 0;
         f->rb = 0;
         v->want_text = 0;
-        if (v->rw == NULL) {
-            /* Log: nothing inside it is looked at, so the parser layer
-             * hands up nothing from inside but a start at the depth
-             * limit (which stops checking, as here) */
-            v->skipping = 1;
-            mss_xml_skip(v->xml, (int)(v->opts.max_depth - v->depth_now + 1));
-        }
+        /* nothing inside it is looked at, so the parser layer hands up
+         * nothing from inside but a start at the depth limit (which stops
+         * checking, as here) and, in Rewrite while the held bytes are
+         * near their bound, progress (on_progress) */
+        v->skipping = 1;
+        mss_xml_skip(v->xml, (int)(v->opts.max_depth - v->depth_now + 1));
         return;
     }
     mss_xml_position(v->xml, &line, &col);

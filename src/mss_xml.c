@@ -252,6 +252,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     x->depth++;
     if (x->skipping) {
         if (++x->skip < x->skip_room) {
+            if (x->watch != NULL && *x->watch) {
+                x->h->progress(x->baton);
+            }
             return;
         }
         x->skipping = 0;
@@ -441,6 +444,9 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     if (x->skipping) {
         if (x->skip > 0) {
             x->skip--;
+            if (x->watch != NULL && *x->watch) {
+                x->h->progress(x->baton);
+            }
             return;
         }
         x->skipping = 0; /* the skipped element's own end */
