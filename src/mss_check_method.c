@@ -787,9 +787,15 @@ void mss_method_response(mss_validator_t *v)
             slash_fix(v, r);
         }
         else if (!r->collection && slash && path > 1) {
-            mss_v_violation(v, MSS_R_MS_HREF_COLLECTION_SLASH, r->line, r->col,
-                            "the href of a resource that is not a "
-                            "collection ends in '/'");
+            /* rules.md: LOG only.  RFC 4918 8.3 asks the slash of
+             * collections and forbids it nowhere (an iCloud principal's
+             * href ends in '/'), so a note at info, not a warning */
+            mss_v_violation_sev(v, MSS_R_MS_HREF_COLLECTION_SLASH, MSS_SEV_INFO,
+                                r->line, r->col,
+                                "the href of a resource that is not a "
+                                "collection ends in '/' (RFC 4918 8.3 asks "
+                                "it of collections; a client may take it "
+                                "for one)");
         }
     }
 
