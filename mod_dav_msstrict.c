@@ -1110,6 +1110,37 @@ static void msstrict_feed(msstrict_ctx *ctx, const char *data, apr_size_t len)
     }
 }
 
+/* Rewrite and Reject: a collapse into a plain status (opt-in N3) can
+ * wait for the end of the body only while no more than
+ * DAVMSStrictMaxBuffer bytes came.  The hold ends at that byte, wherever
+ * the buckets end, so whether a body collapses does not depend on how it
+ * was split (a whole body in one brigade would otherwise collapse). */
+static void msstrict_feed_rw(msstrict_ctx *ctx, const char *data,
+                             apr_size_t len)
+{
+    if (!ctx->released && !ctx->stopped && ctx->v != NULL
+        && ctx->bytes_in + (apr_off_t)len > ctx->max_buffer
+        && mss_validator_holding(ctx->v)) {
+        apr_size_t k = ctx->bytes_in < ctx->max_buffer
+                           ? (apr_size_t)(ctx->max_buffer - ctx->bytes_in)
+                           : 0;
+        apr_status_t rv;
+
+        msstrict_feed(ctx, data, k);
+        if (!ctx->stopped && mss_validator_holding(ctx->v)
+            && (rv = mss_validator_release(ctx->v)) != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, ctx->r,
+                          "MSS00116: checker failed after %" APR_OFF_T_FMT
+                          " bytes; the rest of the 207 passes unchecked",
+                          ctx->bytes_in);
+            ctx->stopped = 1;
+        }
+        data += k;
+        len -= k;
+    }
+    msstrict_feed(ctx, data, len);
+}
+
 /* Log mode: read every bucket on the side and pass the brigade on
  * unchanged.  A bucket that would block (a CGI pipe) first lets what is
  * already here go to the client with a FLUSH, so the client sees bytes as
@@ -1362,7 +1393,7 @@ static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
             return rv;
         }
         ctx->buckets++;
-        msstrict_feed(ctx, data, len);
+        msstrict_feed_rw(ctx, data, len);
         if (ctx->stopped && !ctx->discarding) {
             /* fail open (mss.h): every earlier byte has been written;
              * this bucket and the rest go on unchanged */
