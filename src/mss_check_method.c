@@ -772,11 +772,29 @@ void mss_method_response(mss_validator_t *v)
 
     /* MS-HREF-COLLECTION-SLASH: RFC 4918 8.3, 5.2 */
     if (r->restype_2xx && r->href != NULL) {
+        const char *hs = r->href;
+        apr_size_t hl = r->href_len;
         const char *pp;
         apr_size_t path;
         int slash;
 
-        mss_href_path(r->href, r->href_len, &pp, &path);
+        for (i = 0; v->rw != NULL && r->hrefs != NULL && i < r->hrefs->nelts;
+             i++) {
+            const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
+
+            if (h->len > 0) {
+                if (h->fix != NULL) {
+                    /* Rewrite: the href as it goes out, which a second
+                     * run reads (MS-HREF-FRAGMENT's %23 can move where
+                     * the path begins) */
+                    hs = h->fix;
+                    hl = strlen(hs);
+                    mss_trim(&hs, &hl);
+                }
+                break;
+            }
+        }
+        mss_href_path(hs, hl, &pp, &path);
         /* an empty path is "/" (RFC 3986 6.2.3) */
         slash = path == 0 || pp[path - 1] == '/';
 

@@ -2267,11 +2267,14 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         if (i > 0 && r->restype_2xx) {
             /* a copy's href is its first: MS-HREF-COLLECTION-SLASH would
              * judge it against the resourcetype in a second run */
+            const char *t = val;
+            apr_size_t tl = strlen(val);
             const char *pp;
             apr_size_t path;
             int slash;
 
-            mss_href_path(val, strlen(val), &pp, &path);
+            mss_trim(&t, &tl); /* (as the check reads it) */
+            mss_href_path(t, tl, &pp, &path);
             slash = path == 0 || pp[path - 1] == '/';
             if (r->collection ? !slash : slash && path > 1) {
                 return;
