@@ -2195,20 +2195,24 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         mss_method_423(v, 423);
     }
     if ((r->code == 423 || r->out_code == 423) && r->nerror == r->err_removed
-        && r->bare.n == 0 && r->nhref == 1 && h0 != NULL && h0->fix == NULL
-        && h0->len > 0 && h0->checked && mss_rw_on(v, MSS_R_CM_423_ERROR)
+        && r->bare.n == 0 && r->nhref == 1 && h0 != NULL && h0->len > 0
+        && h0->checked && mss_rw_on(v, MSS_R_CM_423_ERROR)
         && reported(v, MSS_R_CM_423_ERROR)) {
         const char *q = mss_rw_qual(v, lt);
         apr_off_t et = mss_rw_end_tag(v, end);
+        /* the href as it goes out (its fixes made), as a second run
+         * would copy it */
+        const char *hv = h0->fix != NULL ? h0->fix : h0->s;
+        apr_size_t hl = h0->fix != NULL ? strlen(h0->fix) : h0->len;
 
-        if (q != NULL && et >= 0) {
-            mss_rw_edit(
-                v, et, et,
-                apr_psprintf(v->rpool,
-                             "<%serror><%slock-token-submitted><%shref>%s"
-                             "</%shref></%slock-token-submitted></%serror>",
-                             q, q, q, mss_rw_escape(v->rpool, h0->s, h0->len),
-                             q, q, q));
+        mss_trim(&hv, &hl);
+        if (q != NULL && et >= 0 && hl > 0) {
+            mss_rw_edit(v, et, et,
+                        apr_psprintf(
+                            v->rpool,
+                            "<%serror><%slock-token-submitted><%shref>%s"
+                            "</%shref></%slock-token-submitted></%serror>",
+                            q, q, q, mss_rw_escape(v->rpool, hv, hl), q, q, q));
             mss_v_mark(v, MSS_R_CM_423_ERROR, 0, 0, "fixed");
         }
     }
