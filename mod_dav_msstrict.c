@@ -1423,9 +1423,10 @@ static apr_status_t msstrict_rewrite(ap_filter_t *f, msstrict_ctx *ctx,
         }
     }
     if (!ctx->released && ctx->v != NULL && mss_validator_holding(ctx->v)
-        && (ctx->bytes_in > ctx->max_buffer || ctx->passthrough)) {
+        && ctx->passthrough) {
         /* a collapse into a plain status (opt-in N3) could still come,
-         * but the headers cannot wait any longer: the 207 stays */
+         * but the checker failed: the 207 stays (past DAVMSStrictMaxBuffer
+         * msstrict_feed_rw let it go) */
         mss_validator_release(ctx->v);
     }
     if (!ctx->released

@@ -783,14 +783,10 @@ void mss_method_response(mss_validator_t *v)
             const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
 
             if (h->len > 0) {
-                if (h->fix != NULL) {
-                    /* Rewrite: the href as it goes out, which a second
-                     * run reads (MS-HREF-FRAGMENT's %23 can move where
-                     * the path begins) */
-                    hs = h->fix;
-                    hl = strlen(hs);
-                    mss_trim(&hs, &hl);
-                }
+                /* Rewrite: the href as it goes out, which a second run
+                 * reads (MS-HREF-FRAGMENT's %23 can move where the path
+                 * begins) */
+                hs = mss_href_out(h, &hl);
                 break;
             }
         }

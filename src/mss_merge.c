@@ -81,46 +81,13 @@ void mss_mg_release(mss_validator_t *v)
     }
 }
 
-static int blank(const mss_validator_t *v, apr_off_t a, apr_off_t b)
-{
-    return a <= b && mss_rw_ws_back(v, b, a) == a;
-}
-
-/* [a, b) holds whitespace only, or text (and CDATA sections) besides,
- * which @p rule's fix removes: no markup.  The merge's deletion covers it;
- * a second run, which finds whitespace there, merges as the first did. */
-static int clear(const mss_validator_t *v, apr_off_t a, apr_off_t b,
-                 mss_rule_e rule)
-{
-    const char *s;
-    apr_size_t n;
-    apr_size_t i = 0;
-
-    if (blank(v, a, b)) {
-        return 1;
-    }
-    if (b < a || !mss_rw_on(v, rule) || (s = mss_rw_bytes(v, a, b)) == NULL) {
-        return 0;
-    }
-    n = (apr_size_t)(b - a);
-    while (i < n) {
-        mss_rt_e k;
-        apr_size_t next = mss_rw_token(s, n, i, &k);
-
-        if (next == 0 || (k != MSS_RT_TEXT && k != MSS_RT_CDATA)) {
-            return 0;
-        }
-        i = next;
-    }
-    return 1;
-}
-
 void mss_mg_root_child(mss_validator_t *v, apr_off_t lt, int response)
 {
     /* anything but a response after the held one, or markup between */
     if (v->mg.on
         && (!response || lt < 0
-            || !clear(v, v->mg.end, lt, MSS_R_MS_MULTISTATUS_CHILDREN))) {
+            || !mss_rw_gap_goes(v, v->mg.end, lt,
+                                MSS_R_MS_MULTISTATUS_CHILDREN))) {
         mss_mg_release(v);
     }
 }
@@ -182,7 +149,7 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
     if (!mg->on || mg->decls == NULL || v->digests->nelts != 1
         || APR_ARRAY_IDX(v->digests, 0, apr_uint64_t) != mg->digest
         || (h = plain(v)) == NULL || r->restype_2xx || !names_apart(v)
-        || !clear(v, r->tag + 1, h->ea, MSS_R_MS_NO_STRAY_TEXT)) {
+        || !mss_rw_gap_goes(v, r->tag + 1, h->ea, MSS_R_MS_NO_STRAY_TEXT)) {
         return 0;
     }
     /* the finding to fix: the duplicate (not the INFO slash variant) */

@@ -406,6 +406,43 @@ apr_off_t mss_rw_lt(const mss_validator_t *v, apr_off_t at)
 #endif
 }
 
+int mss_rw_gap_goes(const mss_validator_t *v, apr_off_t a, apr_off_t b,
+                    mss_rule_e rule)
+{
+    const char *g;
+    apr_size_t n;
+    apr_size_t i = 0;
+    int text_goes;
+
+    if (a == b) {
+        return 1;
+    }
+    if (b < a || (g = mss_rw_bytes(v, a, b)) == NULL) {
+        return 0;
+    }
+    n = (apr_size_t)(b - a);
+    text_goes = mss_rw_on(v, rule);
+    while (i < n) {
+        mss_rt_e k;
+        apr_size_t next = mss_rw_token(g, n, i, &k);
+        apr_size_t j;
+        int ws = 1;
+
+        if (next == 0 || (k != MSS_RT_TEXT && k != MSS_RT_CDATA)) {
+            return 0;
+        }
+        for (j = k == MSS_RT_CDATA ? i + 9 : i;
+             j < (k == MSS_RT_CDATA ? next - 3 : next); j++) {
+            ws &= g[j] == ' ' || g[j] == '\t' || g[j] == '\r' || g[j] == '\n';
+        }
+        if (ws ? k == MSS_RT_CDATA : !text_goes) {
+            return 0;
+        }
+        i = next;
+    }
+    return 1;
+}
+
 const char *mss_rw_qual(mss_validator_t *v, apr_off_t lt)
 {
     const char *s = mss_rw_bytes(v, lt, lt + 1);

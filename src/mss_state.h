@@ -74,6 +74,21 @@ typedef struct {
                           * taken when they end (mss_method_href); or 0 */
 } href_t;
 
+/* Rewrite: an href's value as it goes out (its fix, if one was made), its
+ * surrounding whitespace trimmed: what a second run reads */
+static inline const char *mss_href_out(const href_t *h, apr_size_t *len)
+{
+    const char *s = h->s;
+
+    *len = h->len;
+    if (h->fix != NULL) {
+        s = h->fix;
+        *len = strlen(s);
+        mss_trim(&s, len);
+    }
+    return s;
+}
+
 /* Rewrite, MS-ERR-PLACEMENT (a): the condition elements directly inside
  * a response or a propstat, and where the (first) one is. */
 typedef struct {
@@ -556,6 +571,12 @@ apr_off_t mss_rw_ws_back(const mss_validator_t *v, apr_off_t a,
                          apr_off_t floor);
 /* the body bytes [a, b) when still held, or NULL */
 const char *mss_rw_bytes(const mss_validator_t *v, apr_off_t a, apr_off_t b);
+/* whether the held bytes [a, b) between two siblings are whitespace, or
+ * text (and CDATA sections that are not whitespace) that @p rule's fix
+ * removes when it is on; comments, processing instructions and whitespace
+ * CDATA stay, so they keep the siblings apart */
+int mss_rw_gap_goes(const mss_validator_t *v, apr_off_t a, apr_off_t b,
+                    mss_rule_e rule);
 /* the qualifier of the tag opening at @p lt ("P:", or "" for none), for
  * markup inserted where that tag's namespaces are in scope; or NULL */
 const char *mss_rw_qual(mss_validator_t *v, apr_off_t lt);

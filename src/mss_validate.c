@@ -1848,37 +1848,6 @@ static void wrap_condition(mss_validator_t *v, const mss_bare_t *bc,
     mss_v_mark(v, MSS_R_MS_ERR_PLACEMENT, bc->line, bc->col, "fixed");
 }
 
-/* Rewrite: whether the @p n bytes @p g between two siblings in an
- * element-only container are whitespace, or stray text that
- * MS-NO-STRAY-TEXT removes when it is on (text, and CDATA sections that
- * are not whitespace); comments, processing instructions and whitespace
- * CDATA stay, so they keep siblings apart. */
-static int gap_goes(mss_validator_t *v, const char *g, apr_size_t n)
-{
-    int stray_on = mss_rw_on(v, MSS_R_MS_NO_STRAY_TEXT);
-    apr_size_t i = 0;
-
-    while (i < n) {
-        mss_rt_e k;
-        apr_size_t next = mss_rw_token(g, n, i, &k);
-        apr_size_t j;
-        int ws = 1;
-
-        if (next == 0 || (k != MSS_RT_TEXT && k != MSS_RT_CDATA)) {
-            return 0;
-        }
-        for (j = k == MSS_RT_CDATA ? i + 9 : i;
-             j < (k == MSS_RT_CDATA ? next - 3 : next); j++) {
-            ws &= g[j] == ' ' || g[j] == '\t' || g[j] == '\r' || g[j] == '\n';
-        }
-        if (ws ? k == MSS_RT_CDATA : !stray_on) {
-            return 0;
-        }
-        i = next;
-    }
-    return 1;
-}
-
 /* Rewrite: merge @p count sibling elements of one kind, recorded in @p pr
  * (4 offsets each: "<", the start tag's end, the end tag's "<", the end)
  * into the first.  Where only whitespace (or stray text that
@@ -1912,15 +1881,10 @@ static int merge_adjacent(mss_validator_t *v, const apr_array_header_t *pr,
             || (i > 0 && memchr(s, '=', (size_t)(P(i, 1) - P(i, 0))) != NULL)) {
             return 0;
         }
-        if (i > 0) {
-            const char *g = mss_rw_bytes(v, P(i - 1, 3), P(i, 0));
-
-            if (g == NULL) {
-                return 0;
-            }
-            if (!gap_goes(v, g, (apr_size_t)(P(i, 0) - P(i - 1, 3)))) {
-                return 0;
-            }
+        if (i > 0
+            && !mss_rw_gap_goes(v, P(i - 1, 3), P(i, 0),
+                                MSS_R_MS_NO_STRAY_TEXT)) {
+            return 0;
         }
     }
     for (i = 1; i < n; i++) {
@@ -2202,10 +2166,9 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
         apr_off_t et = mss_rw_end_tag(v, end);
         /* the href as it goes out (its fixes made), as a second run
          * would copy it */
-        const char *hv = h0->fix != NULL ? h0->fix : h0->s;
-        apr_size_t hl = h0->fix != NULL ? strlen(h0->fix) : h0->len;
+        apr_size_t hl;
+        const char *hv = mss_href_out(h0, &hl);
 
-        mss_trim(&hv, &hl);
         if (q != NULL && et >= 0 && hl > 0) {
             mss_rw_edit(v, et, et,
                         apr_psprintf(
@@ -2267,18 +2230,20 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
             return;
         }
         /* the same resource twice in it: two copies would be duplicates */
-        val = h->fix != NULL ? h->fix : apr_pstrmemdup(v->rpool, h->s, h->len);
+        {
+            apr_size_t vl;
+            const char *vs = mss_href_out(h, &vl);
+
+            val = apr_pstrmemdup(v->rpool, vs, vl);
+        }
         if (i > 0 && r->restype_2xx) {
             /* a copy's href is its first: MS-HREF-COLLECTION-SLASH would
              * judge it against the resourcetype in a second run */
-            const char *t = val;
-            apr_size_t tl = strlen(val);
             const char *pp;
             apr_size_t path;
             int slash;
 
-            mss_trim(&t, &tl); /* (as the check reads it) */
-            mss_href_path(t, tl, &pp, &path);
+            mss_href_path(val, strlen(val), &pp, &path);
             slash = path == 0 || pp[path - 1] == '/';
             if (r->collection ? !slash : slash && path > 1) {
                 return;
@@ -2640,6 +2605,8 @@ static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
     response_t *r = &v->resp;
     const href_t *h0;
     apr_off_t end;
+    const char *hv;
+    apr_size_t hl;
 
     /* Log mode, or a condition outside any response (its hrefs list is
      * not there then): nothing to do */
@@ -2670,10 +2637,9 @@ static int lock_token_href_fix(mss_validator_t *v, const frame_t *f)
         return 0;
     }
     /* the href as it goes out (an href fix is known at its end) */
+    hv = mss_href_out(h0, &hl);
     return lts_insert(v, mss_rw_lt(v, f->tag), f->tag, end,
-                      h0->fix != NULL
-                          ? mss_rw_escape(v->rpool, h0->fix, strlen(h0->fix))
-                          : mss_rw_escape(v->rpool, h0->s, h0->len));
+                      mss_rw_escape(v->rpool, hv, hl));
 }
 
 /* Rewrite: the findings of @p rule queued since @p before was the last
