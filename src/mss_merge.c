@@ -43,6 +43,8 @@ void mss_mg_response_start(mss_validator_t *v, int nattrs)
     mg->decls = NULL;
     mg->merged = 0;
     mg->cur_nown = -1;
+    mg->cur_nn = 0;
+    mg->cur_over = 0;
     if (!merging(v) || nattrs > 0) {
         return;
     }
@@ -72,6 +74,40 @@ void mss_mg_response_start(mss_validator_t *v, int nattrs)
     }
 }
 
+/* A propstat of a response that may merge ends: its property names, as
+ * the response goes out.  A propstat MS-STATUS-1XX removes (when another
+ * is left: else the response is not plain) names none, and a name
+ * PF-PROP-ONCE repeats counts once, so that both runs count alike. */
+void mss_mg_propstat(mss_validator_t *v)
+{
+    mss_mg_t *mg = &v->mg;
+    const apr_array_header_t *names = v->ps.names;
+    int i;
+
+    if (mg->cur_nown < 0 || mg->cur_over || v->ps.drop_1xx || names == NULL) {
+        return;
+    }
+    for (i = 0; i < names->nelts; i++) {
+        const prop_name_t *pn = &APR_ARRAY_IDX(names, i, prop_name_t);
+        unsigned int j;
+
+        for (j = 0; j < mg->cur_nn; j++) {
+            if (mg->cur_names[j].local == pn->local
+                && mss_same_name(mg->cur_names[j].uri, pn->uri)) {
+                break;
+            }
+        }
+        if (j < mg->cur_nn) {
+            continue;
+        }
+        if (mg->cur_nn == MSS_NAMES_LINEAR) {
+            mg->cur_over = 1;
+            return;
+        }
+        mg->cur_names[mg->cur_nn++] = *pn;
+    }
+}
+
 /* The held end tag goes out (no edit lies after it yet). */
 void mss_mg_release(mss_validator_t *v)
 {
@@ -92,7 +128,21 @@ void mss_mg_root_child(mss_validator_t *v, apr_off_t lt, int response)
     }
 }
 
-/* The response that ends here is plain: one href, its propstats and
+/* Whether the propstat at [@p a, ...) is one MS-STATUS-1XX removes. */
+static int dropped_1xx(const response_t *r, apr_off_t a)
+{
+    int i;
+
+    for (i = 0; r->ps_1xx != NULL && i < r->ps_1xx->nelts; i += 2) {
+        if (APR_ARRAY_IDX(r->ps_1xx, i, apr_off_t) == a) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The response that ends here is plain as it goes out: one href, its
+ * propstats (less those MS-STATUS-1XX removes, which must leave one) and
  * nothing else, no fix that changes its shape, names few enough. */
 static const href_t *plain(const mss_validator_t *v)
 {
@@ -102,10 +152,12 @@ static const href_t *plain(const mss_validator_t *v)
     if (!merging(v) || v->mg.cur_nown < 0 || v->rw == NULL || r->nstatus > 0
         || r->npropstat == 0 || r->nhref != 1 || r->hrefs == NULL
         || r->hrefs->nelts != 1 || r->children != 1 + r->npropstat || r->stray
-        || r->drop != 0 || (r->ps_1xx != NULL && r->ps_1xx->nelts > 0)
+        || r->drop != 0
+        || (r->ps_1xx != NULL
+            && (unsigned int)r->ps_1xx->nelts / 2 >= r->npropstat)
         || r->ps_ranges == NULL
         || (unsigned int)r->ps_ranges->nelts != 2 * r->npropstat
-        || r->names != NULL || r->names_off || v->digests->nelts != 1) {
+        || v->mg.cur_over || r->names_off || v->digests->nelts != 1) {
         return NULL;
     }
     h = &APR_ARRAY_IDX(r->hrefs, 0, href_t);
@@ -118,12 +170,11 @@ static const href_t *plain(const mss_validator_t *v)
 
 static int names_apart(const mss_validator_t *v)
 {
-    const response_t *r = &v->resp;
     unsigned int i;
     unsigned int j;
 
-    for (i = 0; i < r->nn; i++) {
-        const prop_name_t *a = &r->nn_names[i];
+    for (i = 0; i < v->mg.cur_nn; i++) {
+        const prop_name_t *a = &v->mg.cur_names[i];
 
         for (j = 0; j < v->mg.nn; j++) {
             const prop_name_t *b = &v->mg.names[j];
@@ -164,8 +215,9 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
         return 0;
     }
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
-        if (mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t))
-            < 0) {
+        apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
+
+        if (!dropped_1xx(r, a) && mss_rw_after_name(v, a) < 0) {
             return 0;
         }
     }
@@ -174,10 +226,13 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
      * under the held end tag */
     mss_rw_edit(v, mg->cut, h->eb, "");
     for (i = 0; mg->decls[0] != '\0' && i < r->ps_ranges->nelts; i += 2) {
-        apr_off_t at =
-            mss_rw_after_name(v, APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t));
+        apr_off_t a = APR_ARRAY_IDX(r->ps_ranges, i, apr_off_t);
 
-        mss_rw_edit(v, at, at, mg->decls);
+        if (!dropped_1xx(r, a)) {
+            apr_off_t at = mss_rw_after_name(v, a);
+
+            mss_rw_edit(v, at, at, mg->decls);
+        }
     }
     pv->msg = apr_pstrcat(v->rpool, pv->msg,
                           "; its propstats were moved into the previous "
@@ -195,7 +250,6 @@ int mss_mg_try(mss_validator_t *v, apr_off_t end)
 static void merged_commit(mss_validator_t *v, apr_off_t end)
 {
     mss_mg_t *mg = &v->mg;
-    const response_t *r = &v->resp;
     apr_off_t et = mss_rw_end_tag(v, end);
     apr_off_t cut = et >= 0 ? mss_rw_ws_back(v, et, 0) : -1;
     const char *etb = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
@@ -208,16 +262,16 @@ static void merged_commit(mss_validator_t *v, apr_off_t end)
     }
     differs = (apr_size_t)(end - et) != mg->et_len
               || memcmp(mg->et, etb, mg->et_len) != 0;
-    hold = mg->nn + r->nn <= MSS_NAMES_LINEAR
+    hold = mg->nn + mg->cur_nn <= MSS_NAMES_LINEAR
            && (apr_size_t)(et - cut) + mg->et_len <= MSS_MG_TAIL
            && mss_rw_untouched(v, cut, end + 1);
     if (hold) {
         mss_rw_commit(v, cut);
-        if (r->nn > 0) {
-            memcpy(mg->names + mg->nn, r->nn_names,
-                   r->nn * sizeof(prop_name_t));
+        if (mg->cur_nn > 0) {
+            memcpy(mg->names + mg->nn, mg->cur_names,
+                   mg->cur_nn * sizeof(prop_name_t));
         }
-        mg->nn += r->nn;
+        mg->nn += mg->cur_nn;
         mg->on = 1;
         mg->end = end;
         mg->cut = cut;
@@ -233,7 +287,6 @@ static void merged_commit(mss_validator_t *v, apr_off_t end)
 void mss_mg_commit(mss_validator_t *v, apr_off_t end)
 {
     mss_mg_t *mg = &v->mg;
-    const response_t *r = &v->resp;
     apr_off_t et;
     apr_off_t cut;
     const char *etb;
@@ -246,8 +299,7 @@ void mss_mg_commit(mss_validator_t *v, apr_off_t end)
         merged_commit(v, end);
         return;
     }
-    et = plain(v) != NULL && r->nn <= MSS_NAMES_LINEAR ? mss_rw_end_tag(v, end)
-                                                       : -1;
+    et = plain(v) != NULL ? mss_rw_end_tag(v, end) : -1;
     cut = et >= 0 ? mss_rw_ws_back(v, et, 0) : -1;
     etb = et >= 0 ? mss_rw_bytes(v, et, end) : NULL;
     if (etb == NULL || end - cut > MSS_MG_TAIL
@@ -266,8 +318,8 @@ void mss_mg_commit(mss_validator_t *v, apr_off_t end)
     mg->digest = APR_ARRAY_IDX(v->digests, 0, apr_uint64_t);
     mg->nown = mg->cur_nown;
     memcpy(mg->own, mg->cur_own, 2 * (size_t)mg->nown * sizeof(char *));
-    mg->nn = r->nn;
-    if (r->nn > 0) {
-        memcpy(mg->names, r->nn_names, r->nn * sizeof(prop_name_t));
+    mg->nn = mg->cur_nn;
+    if (mg->cur_nn > 0) {
+        memcpy(mg->names, mg->cur_names, mg->cur_nn * sizeof(prop_name_t));
     }
 }

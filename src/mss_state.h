@@ -298,6 +298,11 @@ typedef struct {
     unsigned int nn;
     /* the response being parsed */
     const char *cur_own[2 * MSS_MG_NS];
+    /* its property names as it goes out: each once, none of a propstat
+     * MS-STATUS-1XX removes (a second run sees neither) */
+    prop_name_t cur_names[MSS_NAMES_LINEAR];
+    unsigned int cur_nn;
+    int cur_over;      /* more names than cur_names holds */
     int cur_nown;      /* -1: attributes or too many declarations */
     const char *decls; /* declarations its propstats need inside the held
                         * response (rpool), or NULL */
@@ -682,6 +687,7 @@ void mss_rb_boundary(mss_validator_t *v, apr_off_t tag, unsigned int d);
 
 /* mss_merge.c */
 void mss_mg_response_start(mss_validator_t *v, int nattrs);
+void mss_mg_propstat(mss_validator_t *v);
 void mss_mg_root_child(mss_validator_t *v, apr_off_t lt, int response);
 int mss_mg_try(mss_validator_t *v, apr_off_t end);
 void mss_mg_commit(mss_validator_t *v, apr_off_t end);

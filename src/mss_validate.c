@@ -1957,6 +1957,8 @@ static void propstat_end(mss_validator_t *v, frame_t *f)
         response_t *r = &v->resp;
         apr_off_t *rg;
 
+        mss_mg_propstat(v); /* (its names, for MS-HREF-UNIQUE's merge) */
+
         /* (an error MS-ERR-CONTENT removes is not there in a second run) */
         wrap_condition(v, &v->ps.bare, v->ps.nerror - v->ps.removed, f->tag);
 
