@@ -2007,6 +2007,21 @@ static int reported(const mss_validator_t *v, mss_rule_e rule)
     return 0;
 }
 
+/* Rewrite: whether a finding of @p rule was queued for this response and
+ * not fixed (a second run reports it again). */
+static int reported_unfixed(const mss_validator_t *v, mss_rule_e rule)
+{
+    const pending_t *pv;
+
+    for (pv = v->resp.head; pv != NULL; pv = pv->next) {
+        if (pv->rule == rule
+            && (pv->action == NULL || strcmp(pv->action, "fixed") != 0)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Rewrite, MS-PROPSTAT-METHOD and LOCK-LEGACY-PROPSTAT (rules.md: N1 when
  * all propstats share one status and carry no values: status form with
  * that status).  Only the plain case: one href, no response-level status,
@@ -2199,15 +2214,23 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
     apr_off_t ws;
     const char *sep;
     int i;
+    int k;
+    int kept = 0;
 
     /* rules.md's interop option: a valid status-form response with
      * several hrefs is split too (the meaning is the same; some clients
      * read only the first href) */
     int interop = r->npropstat == 0 && r->nstatus == 1 && r->code >= 0;
 
-    if (r->nhref < 2 || r->hrefs == NULL || r->hrefs->nelts != (int)r->nhref
+    /* the hrefs as it goes out: those MS-HREF-UNIQUE removes (repeats of
+     * an earlier response's, same status) are not there in a second run;
+     * their removal applies in every copy */
+    for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
+        kept += !APR_ARRAY_IDX(r->hrefs, i, href_t).remove;
+    }
+    if (kept < 2 || r->hrefs->nelts != (int)r->nhref
         || !mss_rw_on(v, MSS_R_MS_MULTI_HREF)
-        || reported(v, MSS_R_MS_HREF_UNIQUE)
+        || reported_unfixed(v, MSS_R_MS_HREF_UNIQUE)
         || reported(v, MSS_R_PF_DEPTH_SCOPE)
         /* fixes a response with one href takes and this one did not: a
          * copy would take them in a second run */
@@ -2219,16 +2242,18 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
                 || !v->propstat_ok || !reported(v, MSS_R_MS_MULTI_HREF)))) {
         return;
     }
-    dels = apr_palloc(v->rpool, 2 * sizeof(*dels) * r->nhref);
-    keys = apr_palloc(v->rpool, sizeof(*keys) * r->nhref);
-    for (i = 0; i < r->hrefs->nelts; i++) {
+    dels = apr_palloc(v->rpool, 2 * sizeof(*dels) * (apr_size_t)kept);
+    keys = apr_palloc(v->rpool, sizeof(*keys) * (apr_size_t)kept);
+    for (i = 0, k = 0; i < r->hrefs->nelts; i++) {
         const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
         const char *val;
         int same;
         int j;
 
-        if (h->ea < 0 || h->eb <= h->ea || h->remove || !h->checked
-            || h->len == 0) {
+        if (h->remove) {
+            continue;
+        }
+        if (h->ea < 0 || h->eb <= h->ea || !h->checked || h->len == 0) {
             return;
         }
         /* the same resource twice in it: two copies would be duplicates */
@@ -2238,7 +2263,7 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
 
             val = apr_pstrmemdup(v->rpool, vs, vl);
         }
-        if (i > 0 && r->restype_2xx) {
+        if (k > 0 && r->restype_2xx) {
             /* a copy's href is its first: MS-HREF-COLLECTION-SLASH would
              * judge it against the resourcetype in a second run */
             const char *pp;
@@ -2251,21 +2276,22 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
                 return;
             }
         }
-        keys[i] = mss_resolve_key(v->rpool, val, v->uri, &v->origin, &same);
-        if (keys[i] == NULL) {
-            keys[i] = val;
+        keys[k] = mss_resolve_key(v->rpool, val, v->uri, &v->origin, &same);
+        if (keys[k] == NULL) {
+            keys[k] = val;
         }
-        for (j = 0; j < i; j++) {
-            if (strcmp(keys[j], keys[i]) == 0) {
+        for (j = 0; j < k; j++) {
+            if (strcmp(keys[j], keys[k]) == 0) {
                 return;
             }
         }
-        dels[2 * i] = mss_rw_ws_back(v, h->ea, lt);
-        dels[2 * i + 1] = h->eb;
+        dels[2 * k] = mss_rw_ws_back(v, h->ea, lt);
+        dels[2 * k + 1] = h->eb;
+        k++;
     }
     ws = mss_rw_ws_back(v, lt, 0);
     sep = ws < lt ? mss_rw_bytes(v, ws, lt) : NULL;
-    mss_rw_split(v, lt, end, dels, (int)r->nhref,
+    mss_rw_split(v, lt, end, dels, kept,
                  sep != NULL ? apr_pstrmemdup(v->rpool, sep, (size_t)(lt - ws))
                              : "");
     if (interop) {
@@ -2275,7 +2301,7 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
                          "%u hrefs in a status-form response (valid, RFC "
                          "4918 14.24): one response per href, for clients "
                          "that read only the first (interop)",
-                         r->nhref));
+                         (unsigned int)kept));
     }
     mss_v_mark(v, MSS_R_MS_MULTI_HREF, 0, 0, "fixed");
 }
