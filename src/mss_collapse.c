@@ -27,8 +27,9 @@
  * other than a response, the bound.  The collapse is taken only where
  * nothing but the outcome is lost: the response has one href, its status
  * (RFC 4918 14.24: status form; a status a fix gave it counts), no
- * responsedescription or location, at most one DAV:error that no fix
- * touched.  424 never stands alone (RFC 4918 11.4: it names no cause).
+ * responsedescription or location, at most one DAV:error, which goes as
+ * it would in the body (with the fixes inside it: a second run sees
+ * it so).  424 never stands alone (RFC 4918 11.4: it names no cause).
  */
 #include <string.h>
 
@@ -144,22 +145,21 @@ static const char *error_body(mss_validator_t *v)
     }
     if (r->nerror == 0 && r->bare.n == 1) {
         /* a condition without its error, which MS-ERR-PLACEMENT wraps in
-         * one (the response's prefix): the error as it goes out */
+         * one (the response's prefix): the error as it goes out, with
+         * the fixes inside it (MS-ERR-LOCK-TOKEN-HREF's href), as a
+         * second run reads it */
         const char *q = mss_rw_qual(v, mss_rw_lt(v, r->tag));
 
         a = r->bare.a;
         b = r->bare.b;
         if (q == NULL || r->bare_ns == NULL
             || !mss_rw_on(v, MSS_R_MS_ERR_PLACEMENT) || a < 0 || b <= a
-            || (s = mss_rw_bytes(v, a, b)) == NULL
-            || !mss_rw_untouched(v, a, b)) {
+            || (s = mss_rw_bytes_out(v, v->pool, a, b, &n)) == NULL) {
             return NULL;
         }
-        return apr_pstrcat(v->pool,
-                           "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<", q,
-                           "error", r->bare_ns, ">",
-                           apr_pstrndup(v->pool, s, (apr_size_t)(b - a)), "</",
-                           q, "error>\n", NULL);
+        return apr_pstrcat(
+            v->pool, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<", q,
+            "error", r->bare_ns, ">", s, "</", q, "error>\n", NULL);
     }
     if (r->nerror != 1 || r->err_removed != 0 || r->bare.n != 0) {
         return NULL;
@@ -170,11 +170,10 @@ static const char *error_body(mss_validator_t *v)
     }
     a = APR_ARRAY_IDX(r->errors4, 0, apr_off_t);
     b = APR_ARRAY_IDX(r->errors4, 3, apr_off_t);
-    if (a < 0 || b <= a || (s = mss_rw_bytes(v, a, b)) == NULL
-        || !mss_rw_untouched(v, a, b)) {
+    if (a < 0 || b <= a
+        || (s = mss_rw_bytes_out(v, v->pool, a, b, &n)) == NULL) {
         return NULL;
     }
-    n = (apr_size_t)(b - a);
     /* the declarations go right after the element's name */
     for (name = 1;
          name < n && s[name] != ' ' && s[name] != '\t' && s[name] != '\r'

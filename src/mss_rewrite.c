@@ -567,6 +567,63 @@ static int edit_cmp(const void *x, const void *y)
     return p->seq < q->seq ? -1 : p->seq > q->seq ? 1 : 0;
 }
 
+const char *mss_rw_bytes_out(const mss_validator_t *v, apr_pool_t *p,
+                             apr_off_t a, apr_off_t b, apr_size_t *len)
+{
+    const mss_rw_t *rw = v->rw;
+    const char *s = mss_rw_bytes(v, a, b);
+    edit_t *in;
+    char *o;
+    apr_size_t n = 0;
+    apr_off_t at = a;
+    int k = 0;
+    int i;
+
+    if (s == NULL || b <= a) {
+        return NULL;
+    }
+    in = apr_palloc(p, sizeof(*in) * (apr_size_t)(rw->edits->nelts + 1));
+    for (i = 0; i < rw->edits->nelts; i++) {
+        const edit_t *e = &APR_ARRAY_IDX(rw->edits, i, edit_t);
+
+        if (e->a == e->b ? e->a <= a || e->a >= b : e->b <= a || e->a >= b) {
+            continue; /* outside */
+        }
+        if (e->a < a || e->b > b || e->dels != NULL) {
+            return NULL;
+        }
+        in[k++] = *e;
+    }
+    if (k > 1) {
+        qsort(in, (size_t)k, sizeof(edit_t), edit_cmp);
+    }
+    /* (as mss_rw_commit applies them: one inside a wider one is not) */
+    for (i = 0; i < k; i++) {
+        if (in[i].a >= at) {
+            n += (apr_size_t)(in[i].a - at) + in[i].len;
+            at = in[i].b;
+        }
+    }
+    n += (apr_size_t)(b - at);
+    o = apr_palloc(p, n + 1);
+    n = 0;
+    at = a;
+    for (i = 0; i < k; i++) {
+        if (in[i].a >= at) {
+            memcpy(o + n, s + (at - a), (apr_size_t)(in[i].a - at));
+            n += (apr_size_t)(in[i].a - at);
+            memcpy(o + n, in[i].s, in[i].len);
+            n += in[i].len;
+            at = in[i].b;
+        }
+    }
+    memcpy(o + n, s + (at - a), (apr_size_t)(b - at));
+    n += (apr_size_t)(b - at);
+    o[n] = '\0';
+    *len = n;
+    return o;
+}
+
 /* ---- the header decision (RW-HEADERS, rules.md 2.1) ----------------- */
 
 static pending_t *held_find(mss_validator_t *v, mss_rule_e rule)

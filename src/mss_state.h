@@ -661,6 +661,12 @@ void mss_rw_hold(mss_validator_t *v);
 int mss_rw_hold_over(const mss_validator_t *v);
 /* no edit of the open response touches [a, b) */
 int mss_rw_untouched(const mss_validator_t *v, apr_off_t a, apr_off_t b);
+/* the body bytes [@p a, @p b) as they go out, in @p p, their length in
+ * @p len: the edits within applied (insertions at a or b lie outside), or
+ * NULL when an edit crosses a or b, a split lies there, or the bytes are
+ * not held */
+const char *mss_rw_bytes_out(const mss_validator_t *v, apr_pool_t *p,
+                             apr_off_t a, apr_off_t b, apr_size_t *len);
 void mss_rw_set_status(mss_validator_t *v, int status, const char *body);
 
 /* mss_collapse.c */
