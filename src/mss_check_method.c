@@ -599,13 +599,14 @@ static void slash_fix(mss_validator_t *v, response_t *r)
     if (!mss_rw_on(v, MSS_R_MS_HREF_COLLECTION_SLASH)) {
         return;
     }
+    /* (the href the check judged: the first that goes out) */
     for (i = 0; r->hrefs != NULL && i < r->hrefs->nelts; i++) {
         h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
-        if (h->len > 0) {
+        if (h->len > 0 && !h->remove) {
             break;
         }
     }
-    if (h == NULL || h->len == 0 || h->ca < 0) {
+    if (h == NULL || h->len == 0 || h->remove || h->ca < 0) {
         return;
     }
     k = mss_resolve_key(v->rpool, h->s, v->uri, &v->origin, &same);
@@ -782,10 +783,11 @@ void mss_method_response(mss_validator_t *v)
              i++) {
             const href_t *h = &APR_ARRAY_IDX(r->hrefs, i, href_t);
 
-            if (h->len > 0) {
-                /* Rewrite: the href as it goes out, which a second run
-                 * reads (MS-HREF-FRAGMENT's %23 can move where the path
-                 * begins) */
+            if (h->len > 0 && !h->remove) {
+                /* Rewrite: the first href as it goes out, which a second
+                 * run reads (MS-HREF-FRAGMENT's %23 can move where the
+                 * path begins; a repeat MS-HREF-UNIQUE removes is not
+                 * there) */
                 hs = mss_href_out(h, &hl);
                 break;
             }

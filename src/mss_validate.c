@@ -2264,8 +2264,9 @@ static void multi_href_split(mss_validator_t *v, apr_off_t lt, apr_off_t end)
             val = apr_pstrmemdup(v->rpool, vs, vl);
         }
         if (k > 0 && r->restype_2xx) {
-            /* a copy's href is its first: MS-HREF-COLLECTION-SLASH would
-             * judge it against the resourcetype in a second run */
+            /* a copy's href is its first: MS-HREF-COLLECTION-SLASH, which
+             * judged the first href that goes out only, would judge it
+             * against the resourcetype in a second run */
             const char *pp;
             apr_size_t path;
             int slash;
