@@ -301,6 +301,8 @@ typedef struct {
     /* its property names as it goes out: each once, none of a propstat
      * MS-STATUS-1XX removes (a second run sees neither) */
     prop_name_t cur_names[MSS_NAMES_LINEAR];
+    apr_uint64_t cur_mask; /* a bit per local name taken (the scan runs
+                            * only when its bit is set) */
     unsigned int cur_nn;
     int cur_over;      /* more names than cur_names holds */
     int cur_nown;      /* -1: attributes or too many declarations */
