@@ -245,6 +245,7 @@ void mss_method_propstat(mss_validator_t *v)
             r->nn++;
         }
         if (seen) {
+            r->name_repeat = 1; /* (the merge's record of names dedupes) */
             mss_v_violation(
                 v, MSS_R_PF_PROP_ONCE, ps->line, ps->col,
                 apr_psprintf(

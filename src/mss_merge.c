@@ -44,7 +44,6 @@ void mss_mg_response_start(mss_validator_t *v, int nattrs)
     mg->merged = 0;
     mg->cur_nown = -1;
     mg->cur_nn = 0;
-    mg->cur_mask = 0;
     mg->cur_over = 0;
     if (!merging(v) || nattrs > 0) {
         return;
@@ -88,14 +87,24 @@ void mss_mg_propstat(mss_validator_t *v)
     if (mg->cur_nown < 0 || mg->cur_over || v->ps.drop_1xx || names == NULL) {
         return;
     }
+    if (!v->resp.name_repeat) {
+        /* no name came twice in the response (PF-PROP-ONCE looked): these
+         * are new */
+        if (mg->cur_nn + (unsigned int)names->nelts > MSS_NAMES_LINEAR) {
+            mg->cur_over = 1;
+        }
+        else if (names->nelts > 0) {
+            memcpy(mg->cur_names + mg->cur_nn, names->elts,
+                   (size_t)names->nelts * sizeof(prop_name_t));
+            mg->cur_nn += (unsigned int)names->nelts;
+        }
+        return;
+    }
     for (i = 0; i < names->nelts; i++) {
         const prop_name_t *pn = &APR_ARRAY_IDX(names, i, prop_name_t);
-        apr_uint64_t bit = APR_UINT64_C(1)
-                           << (((apr_size_t)pn->local >> 4) & 63);
         unsigned int j;
 
-        /* (the parser's dictionary: one local name, one pointer) */
-        for (j = (mg->cur_mask & bit) ? 0 : mg->cur_nn; j < mg->cur_nn; j++) {
+        for (j = 0; j < mg->cur_nn; j++) {
             if (mg->cur_names[j].local == pn->local
                 && mss_same_name(mg->cur_names[j].uri, pn->uri)) {
                 break;
@@ -108,7 +117,6 @@ void mss_mg_propstat(mss_validator_t *v)
             mg->cur_over = 1;
             return;
         }
-        mg->cur_mask |= bit;
         mg->cur_names[mg->cur_nn++] = *pn;
     }
 }

@@ -216,6 +216,7 @@ typedef struct {
     unsigned int nn;
     unsigned int ncap;
     int names_off;          /* out of memory: names no longer tracked */
+    int name_repeat;        /* a property name came again (PF-PROP-ONCE) */
     mss_hset_t *names;      /* digests, once past the linear size */
     mss_hset_t *names_code; /* digests mixed with their status */
     unsigned int loc_gone;  /* Rewrite: locations that go (MS-LOC-CONTENT) */
@@ -301,8 +302,6 @@ typedef struct {
     /* its property names as it goes out: each once, none of a propstat
      * MS-STATUS-1XX removes (a second run sees neither) */
     prop_name_t cur_names[MSS_NAMES_LINEAR];
-    apr_uint64_t cur_mask; /* a bit per local name taken (the scan runs
-                            * only when its bit is set) */
     unsigned int cur_nn;
     int cur_over;      /* more names than cur_names holds */
     int cur_nown;      /* -1: attributes or too many declarations */
