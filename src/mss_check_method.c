@@ -340,19 +340,22 @@ static apr_uint64_t sf_key(apr_uint64_t d, int code)
 
 /* Remember the hrefs of the response that ends (v->digests) as listed by
  * a status-form response with @p code */
+static int sf_add(mss_validator_t *v, apr_uint64_t d, int code)
+{
+    if (v->sf_set == NULL) {
+        v->sf_set = mss_hset_make(v->pool);
+    }
+    /* (out of memory: later duplicates stay, logged) */
+    return v->sf_set != NULL && mss_hset_add(v->sf_set, sf_key(d, code)) >= 0;
+}
+
 static void sf_record(mss_validator_t *v, int code)
 {
     int i;
 
-    if (v->sf_set == NULL) {
-        v->sf_set = mss_hset_make(v->pool);
-    }
-    for (i = 0; v->sf_set != NULL && i < v->digests->nelts; i++) {
-        if (mss_hset_add(
-                v->sf_set,
-                sf_key(APR_ARRAY_IDX(v->digests, i, apr_uint64_t), code))
-            < 0) {
-            break; /* out of memory: later duplicates stay, logged */
+    for (i = 0; i < v->digests->nelts; i++) {
+        if (!sf_add(v, APR_ARRAY_IDX(v->digests, i, apr_uint64_t), code)) {
+            break;
         }
     }
 }
@@ -1047,13 +1050,18 @@ static int lock_424_fix(mss_validator_t *v)
 /* Rewrite inserted @p href into the response that ends here (MS-HREF-
  * REQUIRED): later responses are judged against the body as it goes out,
  * so a later one naming it again is a duplicate. */
-void mss_method_note_href(mss_validator_t *v, const char *href)
+void mss_method_note_href(mss_validator_t *v, const char *href, int sf_code)
 {
     int same;
     char *k = mss_resolve_key(v->rpool, href, v->uri, &v->origin, &same);
 
     if (k != NULL) {
         mss_hset_add(v->href_set, key_digest(k));
+        if (sf_code > 0 && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE)) {
+            /* listed by a status-form response with that status, as a
+             * second run records it (mss_method_sf_merge) */
+            sf_add(v, key_digest(k), sf_code);
+        }
         if (v->req_key != NULL
             && mss_href_scope(k, v->req_key) == MSS_SCOPE_SELF) {
             v->self_responses++;

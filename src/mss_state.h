@@ -715,7 +715,7 @@ void mss_method_423(mss_validator_t *v, int code);
  * status (it can go); else its hrefs are remembered as such, 0 */
 int mss_method_sf_merge(mss_validator_t *v, int code);
 void mss_method_document(mss_validator_t *v);
-void mss_method_note_href(mss_validator_t *v, const char *href);
+void mss_method_note_href(mss_validator_t *v, const char *href, int sf_code);
 /* A response href has ended (@p h complete): for a plain one, its digest
  * now, so that its slot in the href set arrives before the response ends
  * (the set of a large body is far from the cache) */
