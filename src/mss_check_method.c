@@ -338,8 +338,8 @@ static apr_uint64_t sf_key(apr_uint64_t d, int code)
     return k != 0 ? k : 1;
 }
 
-/* Remember the hrefs of the response that ends (v->digests) as listed by
- * a status-form response with @p code */
+/* Remember the href of digest @p d as listed by a status-form response
+ * with @p code; 0 when out of memory */
 static int sf_add(mss_validator_t *v, apr_uint64_t d, int code)
 {
     if (v->sf_set == NULL) {
@@ -349,6 +349,7 @@ static int sf_add(mss_validator_t *v, apr_uint64_t d, int code)
     return v->sf_set != NULL && mss_hset_add(v->sf_set, sf_key(d, code)) >= 0;
 }
 
+/* Remember the hrefs of the response that ends (v->digests) so */
 static void sf_record(mss_validator_t *v, int code)
 {
     int i;
