@@ -349,11 +349,13 @@ static int sf_add(mss_validator_t *v, apr_uint64_t d, int code)
     return v->sf_set != NULL && mss_hset_add(v->sf_set, sf_key(d, code)) >= 0;
 }
 
-/* Remember the hrefs of the response that ends (v->digests) so */
+/* Remember the hrefs of the response that ends (v->digests) as listed by
+ * a status-form response with @p code */
 static void sf_record(mss_validator_t *v, int code)
 {
     int i;
 
+    v->resp.sf_code = code; /* (an href Rewrite inserts joins them) */
     for (i = 0; i < v->digests->nelts; i++) {
         if (!sf_add(v, APR_ARRAY_IDX(v->digests, i, apr_uint64_t), code)) {
             break;
@@ -363,7 +365,7 @@ static void sf_record(mss_validator_t *v, int code)
 
 int mss_method_sf_merge(mss_validator_t *v, int code)
 {
-    if (!mss_rw_on(v, MSS_R_MS_HREF_UNIQUE) || v->digests->nelts == 0) {
+    if (!mss_rw_on(v, MSS_R_MS_HREF_UNIQUE)) {
         return 0;
     }
     if (v->digests->nelts == 1 && v->sf_set != NULL
@@ -1051,16 +1053,18 @@ static int lock_424_fix(mss_validator_t *v)
 /* Rewrite inserted @p href into the response that ends here (MS-HREF-
  * REQUIRED): later responses are judged against the body as it goes out,
  * so a later one naming it again is a duplicate. */
-void mss_method_note_href(mss_validator_t *v, const char *href, int sf_code)
+void mss_method_note_href(mss_validator_t *v, const char *href)
 {
+    int sf_code = v->resp.sf_code;
     int same;
     char *k = mss_resolve_key(v->rpool, href, v->uri, &v->origin, &same);
 
     if (k != NULL) {
         mss_hset_add(v->href_set, key_digest(k));
-        if (sf_code > 0 && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE)) {
-            /* listed by a status-form response with that status, as a
-             * second run records it (mss_method_sf_merge) */
+        if (sf_code > 0) {
+            /* listed by a status-form response with that status (its
+             * other hrefs were remembered so), as a second run records
+             * it */
             sf_add(v, key_digest(k), sf_code);
         }
         if (v->req_key != NULL

@@ -160,11 +160,13 @@ typedef struct {
     unsigned int location_hrefs;
     unsigned long dup_line[4]; /* first repeat of status/error/desc/loc */
     unsigned long dup_col[4];
-    int code;               /* response-level status code, -1 unknown */
-    unsigned int children;  /* its child elements */
-    int stray;              /* text directly inside it */
-    int sf_plain;           /* Rewrite: status form, href(s) and one
+    int code;              /* response-level status code, -1 unknown */
+    unsigned int children; /* its child elements */
+    int stray;             /* text directly inside it */
+    int sf_plain;          /* Rewrite: status form, href(s) and one
                             * status only (MS-HREF-UNIQUE may merge it) */
+    int sf_code; /* Rewrite: the status its hrefs were remembered with as
+                  * a status-form response's (MS-HREF-UNIQUE), or 0 */
     unsigned int ndup_same; /* hrefs with dup_same */
     int error_conditions;   /* conditions in response-level DAV:error */
     const char *cond_name;  /* first condition with a "Use with" status */
@@ -715,7 +717,7 @@ void mss_method_423(mss_validator_t *v, int code);
  * status (it can go); else its hrefs are remembered as such, 0 */
 int mss_method_sf_merge(mss_validator_t *v, int code);
 void mss_method_document(mss_validator_t *v);
-void mss_method_note_href(mss_validator_t *v, const char *href, int sf_code);
+void mss_method_note_href(mss_validator_t *v, const char *href);
 /* A response href has ended (@p h complete): for a plain one, its digest
  * now, so that its slot in the href set arrives before the response ends
  * (the set of a large body is far from the cache) */

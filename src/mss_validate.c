@@ -2421,16 +2421,7 @@ static void response_edits(mss_validator_t *v)
                 v, r->tag + 1,
                 apr_psprintf(v->rpool, "<%shref>%s</%shref>", q, u, q));
             mss_v_mark(v, MSS_R_MS_HREF_REQUIRED, 0, 0, "fixed");
-            /* (an href of a status-form response, as a second run
-             * records it: at the response's end, or where a fix made it
-             * one, mss_method_sf_merge) */
-            mss_method_note_href(
-                v, v->uri,
-                r->nstatus > 0 && r->npropstat == 0 && r->code >= 0 ? r->code
-                : r->out_code > 0 && r->children == r->nstatus + r->npropstat
-                        && !r->stray
-                    ? r->out_code
-                    : 0);
+            mss_method_note_href(v, v->uri);
             r->href_added = 1;
             /* MS-ERR-LOCK-TOKEN-HREF: the empty conditions before it
              * (lock_token_href_fix) name it now */
