@@ -240,6 +240,19 @@ void mss_xml_text_gate(mss_xml_t *x, const int *gate);
  *  which ends the skip (the caller's depth limit: it stops there). */
 void mss_xml_skip(mss_xml_t *x, int room);
 
+/** mss_xml_skip, for an element looked at only as a whole (a property:
+ *  has it a value?): while it is skipped, note whether it has content (a
+ *  child element, or text directly inside it that is not all XML
+ *  whitespace) and whether a child element is {@p uri}@p local (@p local
+ *  NULL: none is looked for). */
+void mss_xml_skip_value(mss_xml_t *x, int room, const char *uri,
+                        const char *local);
+
+/** At the end of an element skipped with mss_xml_skip_value (from the end
+ *  handler): 1 when it had content; *@p hit 1 when a child had the name
+ *  looked for. */
+int mss_xml_skipped(const mss_xml_t *x, int *hit);
+
 /** Call the progress handler on every text event, and every start or end
  *  event skipped, from now on, while *@p when is not 0. */
 void mss_xml_watch(mss_xml_t *x, const int *when);

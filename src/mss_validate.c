@@ -225,7 +225,6 @@ typedef enum {
     C_PROPSTAT,
     C_PROP,
     C_PROPERTY, /* a property element: its name, whether it has a value */
-    C_VALUE,    /* inside a property: a value, never checked */
     C_ERROR,
     C_CONDITION, /* a child of error */
     C_TEXT,      /* href, status, responsedescription, sync-token */
@@ -987,9 +986,10 @@ static void response_begin(mss_validator_t *v, unsigned long line,
     v->in_response = 1;
 }
 
-/* Does text directly inside @p f matter?  Values (below a property) and
- * ignored subtrees never; element-only types and properties until the
- * first non-whitespace; href and status always. */
+/* Does text directly inside @p f matter?  Ignored subtrees never (and a
+ * property's value is the parser layer's, mss_xml_skip_value);
+ * element-only types until the first non-whitespace; href and status
+ * always. */
 static int needs_text(const frame_t *f)
 {
     switch ((ctx_e)f->ctx) {
@@ -999,7 +999,6 @@ static int needs_text(const frame_t *f)
     case C_RESPONSE:
     case C_PROPSTAT:
     case C_PROP:
-    case C_PROPERTY:
     case C_ERROR:
     case C_LOCATION:
         return f->text ? 0 : 1;
@@ -1050,20 +1049,10 @@ static void on_start(void *baton, const char *uri, const char *local,
         return;
     }
     parent = v->depth_now > 0 ? &v->stack[v->depth_now - 1] : NULL;
-    if (parent != NULL
-        && (parent->ctx == C_PROPERTY || parent->ctx == C_VALUE
-            || parent->ctx == C_IGNORE)) {
-        /* property values and ignored subtrees: nothing to check, only
-         * the depth to track (the hot path of a PROPFIND body); but a
-         * DAV:collection in DAV:resourcetype marks a collection
-         * (MS-HREF-COLLECTION-SLASH) */
-        parent->children++;
-        if (parent->restype && is_dav(v, uri) && local[0] == 'c'
-            && strcmp(local, "collection") == 0) {
-            v->ps.collection = 1;
-        }
+    if (parent != NULL && parent->ctx == C_IGNORE) {
+        /* ignored subtrees: nothing to check, only the depth to track */
         f = &v->stack[v->depth_now++];
-        f->ctx = parent->ctx == C_IGNORE ? C_IGNORE : C_VALUE;
+        f->ctx = C_IGNORE;
         f->restype = 0;
         f->wants = 0;
         f->rb = 0;
@@ -1095,9 +1084,9 @@ static void on_start(void *baton, const char *uri, const char *local,
         f->local = local;
         f->line = line;
         f->col = col;
-        f->wants = 1;
+        f->wants = 0;
         f->rb = 0;
-        v->want_text = 1;
+        v->want_text = 0;
         v->ps.properties++;
         if (v->rb && parent->rb) {
             /* XML-ROOT: it keeps its namespace */
@@ -1118,6 +1107,16 @@ static void on_start(void *baton, const char *uri, const char *local,
             pn->a = v->rw != NULL ? f->tag : -1;
             pn->b = -1;
         }
+        /* its value is not looked at, only whether it has one (and, in a
+         * resourcetype, whether DAV:collection is in it: a collection,
+         * MS-HREF-COLLECTION-SLASH): the parser layer tells at its end,
+         * and hands up nothing from inside but a start at the depth limit
+         * (which stops checking, as above) and, in Rewrite while the held
+         * bytes are near their bound, progress (on_progress); the hot
+         * path of a PROPFIND body */
+        v->skipping = 1;
+        mss_xml_skip_value(v->xml, (int)(v->opts.max_depth - v->depth_now + 1),
+                           DAV_NS, f->restype ? "collection" : NULL);
         return;
     }
     /* the response size is checked at the elements of the multistatus
@@ -1524,8 +1523,8 @@ static void on_text(void *baton, const char *s, apr_size_t len)
     }
     /* element-only types and property elements: is there any text that is
      * not XML whitespace?  (values below a property are never looked at) */
-    if (f->text || f->ctx == C_VALUE || f->ctx == C_IGNORE
-        || f->ctx == C_CONDITION || f->ctx == C_DOC) {
+    if (f->text || f->ctx == C_IGNORE || f->ctx == C_CONDITION
+        || f->ctx == C_DOC) {
         return;
     }
     for (i = 0; i < len; i++) {
@@ -2966,7 +2965,7 @@ static void on_end(void *baton)
         return;
     }
     f = &v->stack[v->depth_now - 1];
-    if (f->ctx == C_VALUE || f->ctx == C_IGNORE) {
+    if (f->ctx == C_IGNORE) {
         v->skipping = 0; /* (its content was skipped, if it was) */
         v->depth_now--;  /* nothing to check (the hot path) */
         /* (an ignored element can be the root: no parent then) */
@@ -3128,7 +3127,15 @@ static void on_end(void *baton)
             }
         }
         break;
-    case C_PROPERTY:
+    case C_PROPERTY: {
+        int coll;
+        /* what the parser layer saw of its value (mss_xml_skip_value) */
+        int content = mss_xml_skipped(v->xml, &coll);
+
+        v->skipping = 0;
+        if (coll) {
+            v->ps.collection = 1;
+        }
         if (v->rw != NULL && v->ps.names != NULL && v->ps.names->nelts > 0) {
             /* its end, for PF-PROP-ONCE (properties do not nest: the last
              * name is this one) */
@@ -3138,7 +3145,7 @@ static void on_end(void *baton)
         /* a value: children, text or attributes (PF-ERROR-PROPS-EMPTY,
          * PP-NAMES-ONLY decide at the propstat's end, once its status is
          * known) */
-        if (f->children > 0 || f->text || f->attrs) {
+        if (content || f->attrs) {
             if (v->ps.with_content++ == 0) {
                 /* the parser's dictionary outlives the propstat */
                 v->ps.first_with_content = f->local;
@@ -3161,6 +3168,7 @@ static void on_end(void *baton)
             }
         }
         break;
+    }
     case C_CONDITION:
         /* MS-ERR-LOCK-TOKEN-HREF: RFC 4918 16, lock-token-submitted
          * (href+) */

@@ -41,7 +41,11 @@ struct mss_xml_t {
     int skipping;     /* mss_xml_skip: inside an element whose content */
     int skip;         /* is not handed up, this many levels below it; */
     int skip_room;    /* a start this deep is */
-    int own_ns;       /* declarations on the element being started */
+    int skip_content; /* mss_xml_skip_value: a child or text seen */
+    int skip_hit;     /* a child named skip_uri, skip_local */
+    const char *skip_uri;
+    const char *skip_local;
+    int own_ns; /* declarations on the element being started */
 };
 
 void mss_global_init(void)
@@ -85,6 +89,49 @@ void mss_xml_skip(mss_xml_t *x, int room)
     x->skipping = 1;
     x->skip = 0;
     x->skip_room = room;
+    x->skip_content = 0;
+    x->skip_hit = 0;
+    x->skip_local = NULL;
+}
+
+void mss_xml_skip_value(mss_xml_t *x, int room, const char *uri,
+                        const char *local)
+{
+    mss_xml_skip(x, room);
+    x->skip_uri = uri;
+    x->skip_local = local;
+}
+
+int mss_xml_skipped(const mss_xml_t *x, int *hit)
+{
+    *hit = x->skip_hit;
+    return x->skip_content;
+}
+
+/* XML whitespace only (S, XML 1.0 production 3) */
+static MSS_INLINE int all_space(const xmlChar *ch, int len)
+{
+    int i;
+
+    for (i = 0; i < len; i++) {
+        if (ch[i] != ' ' && ch[i] != '\n' && ch[i] != '\t' && ch[i] != '\r') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* a start while skipping, @p URI @p localname one level below the skipped
+ * element: it has content; is it the child looked for? */
+static void skipped_child(mss_xml_t *x, const xmlChar *URI,
+                          const xmlChar *localname)
+{
+    x->skip_content = 1;
+    if (x->skip_local != NULL && URI != NULL
+        && strcmp((const char *)localname, x->skip_local) == 0
+        && strcmp((const char *)URI, x->skip_uri) == 0) {
+        x->skip_hit = 1;
+    }
 }
 
 void mss_xml_stop(mss_xml_t *x)
@@ -252,6 +299,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     x->depth++;
     if (x->skipping) {
         if (++x->skip < x->skip_room) {
+            if (x->skip == 1) {
+                skipped_child(x, URI, localname);
+            }
             if (x->watch != NULL && *x->watch) {
                 x->h->progress(x->baton);
             }
@@ -457,20 +507,16 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 /* A text event, through the gate. */
 static MSS_INLINE void text(mss_xml_t *x, const xmlChar *ch, int len)
 {
+    if (x->skipping) {
+        /* text directly inside a skipped value is content */
+        if (x->skip == 0 && !x->skip_content && !all_space(ch, len)) {
+            x->skip_content = 1;
+        }
+        return;
+    }
     if (x->gate != NULL && *x->gate != 2) {
-        int i;
-
-        if (*x->gate == 0) {
-            return;
-        }
-        for (i = 0; i < len; i++) {
-            if (ch[i] != ' ' && ch[i] != '\n' && ch[i] != '\t'
-                && ch[i] != '\r') {
-                break;
-            }
-        }
-        if (i == len) {
-            return; /* whitespace only */
+        if (*x->gate == 0 || all_space(ch, len)) {
+            return; /* (whitespace only) */
         }
     }
     x->h->text(x->baton, (const char *)ch, (apr_size_t)len);
