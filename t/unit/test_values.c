@@ -82,6 +82,14 @@ static const char *body(apr_pool_t *p, const char *href, const char *prop,
                        NULL);
 }
 
+/* a property (or two), the findings of one rule it should give, and what
+ * the case is */
+typedef struct {
+    const char *prop;
+    int want;
+    const char *what;
+} case_t;
+
 static void both(apr_pool_t *p, const char *uri, const char *b, const char *id,
                  int want, const char *what)
 {
@@ -94,11 +102,7 @@ static void both(apr_pool_t *p, const char *uri, const char *b, const char *id,
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *prop;
-        int want;
-        const char *what;
-    } failed[] = {
+    static const case_t failed[] = {
         {"<D:getetag/>", 0, "empty element"},
         {"<D:getetag></D:getetag>", 0, "start and end tag"},
         {"<D:getetag> \n\t\r </D:getetag>", 0, "whitespace"},
@@ -123,11 +127,7 @@ int main(int argc, char **argv)
         {"<D:getetag>a</D:getetag><D:displayname>b</D:displayname>", 1,
          "two properties with values: one finding"},
     };
-    static const struct {
-        const char *prop;
-        int want;
-        const char *what;
-    } kinds[] = {
+    static const case_t kinds[] = {
         {"<D:resourcetype><D:collection/></D:resourcetype>", 1,
          "DAV:collection"},
         {"<D:resourcetype><X:c xmlns:X=\"urn:x\">t</X:c> <D:collection/>"
