@@ -2,19 +2,23 @@
  * mss_hset.c: a set of 64-bit digests, for the checks that compare hrefs
  * across a whole multistatus (MS-HREF-UNIQUE, PF-ANCESTORS-LISTED) without
  * keeping a copy of any href: 8 bytes a response, in an open-addressing
- * table at most half full.  Each table lives in a subpool of its own, so
- * growing destroys the old one: its memory goes back to the pool's
- * allocator (the request's, in httpd), which hands it out again, where
- * malloc'ed tables came from fresh pages (a page fault for every 4 KiB
- * touched) in every request.
+ * table at most half full.  A small table (up to HSET_POOLED bytes, 4,096
+ * hrefs) lives in a subpool of its own, which growing destroys: its memory
+ * goes back to the pool's allocator (the request's, in httpd), which hands
+ * it out again, where malloc would touch fresh pages (a page fault for
+ * every 4 KiB) in every request.  A larger one is malloc'ed and freed as
+ * it grows, so the memory held stays the one table (8-16 bytes an href;
+ * a pool would keep every size it went through); its page faults are
+ * spread over thousands of responses.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mss_private.h"
 
 struct mss_hset_t {
     apr_pool_t *pool;    /* the caller's */
-    apr_pool_t *gen;     /* the table's own, a subpool of pool */
+    apr_pool_t *gen;     /* the table's own subpool; NULL: malloc'ed */
     apr_uint64_t *slots; /* 0 = empty; stored values are never 0 */
     apr_size_t cap;      /* a power of two */
     apr_size_t n;
@@ -56,20 +60,52 @@ apr_uint64_t mss_digest(const char *s, apr_size_t len)
     return h != 0 ? h : 1;
 }
 
-/* a zeroed table of @p cap slots in a new subpool of @p s's pool */
+#define HSET_POOLED 65536
+
+/* a zeroed table of @p cap slots: small, in a new subpool of @p s's pool
+ * (*@p gen); larger, malloc'ed (*@p gen NULL) */
 static apr_uint64_t *table(const mss_hset_t *s, apr_size_t cap,
                            apr_pool_t **gen)
 {
     apr_uint64_t *t;
 
+    *gen = NULL;
+    if (cap * sizeof(apr_uint64_t) > HSET_POOLED) {
+        return calloc(cap, sizeof(apr_uint64_t));
+    }
     if (apr_pool_create(gen, s->pool) != APR_SUCCESS) {
+        *gen = NULL;
         return NULL;
     }
     t = apr_pcalloc(*gen, cap * sizeof(apr_uint64_t));
     if (t == NULL) {
         apr_pool_destroy(*gen);
+        *gen = NULL;
     }
     return t;
+}
+
+static void table_free(apr_uint64_t *t, apr_pool_t *gen)
+{
+    if (gen != NULL) {
+        apr_pool_destroy(gen);
+    }
+    else {
+        free(t);
+    }
+}
+
+/* (subpools go before the pool's cleanups run: only a malloc'ed table is
+ * left to free) */
+static apr_status_t hset_cleanup(void *data)
+{
+    mss_hset_t *s = data;
+
+    if (s->gen == NULL) {
+        free(s->slots);
+    }
+    s->slots = NULL;
+    return APR_SUCCESS;
 }
 
 mss_hset_t *mss_hset_make(apr_pool_t *p)
@@ -79,7 +115,11 @@ mss_hset_t *mss_hset_make(apr_pool_t *p)
     s->pool = p;
     s->cap = 64;
     s->slots = table(s, s->cap, &s->gen);
-    return s->slots != NULL ? s : NULL;
+    if (s->slots == NULL) {
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, s, hset_cleanup, apr_pool_cleanup_null);
+    return s;
 }
 
 static apr_size_t find(const mss_hset_t *s, apr_uint64_t h)
@@ -133,7 +173,7 @@ int mss_hset_add(mss_hset_t *s, apr_uint64_t h)
                 s->slots[find(s, old[j])] = old[j];
             }
         }
-        apr_pool_destroy(oldgen);
+        table_free(old, oldgen);
     }
     i = find(s, h);
     if (s->slots[i] == h) {
