@@ -733,7 +733,7 @@ void mss_method_response(mss_validator_t *v)
      * only can lose what an earlier status-form response listed with the
      * same status */
     r->sf_plain = status_form && r->code >= 0 && r->nstatus == 1 && !r->stray
-                  && r->children == r->nhref + 1
+                  && r->children - (unsigned int)r->loc_goes == r->nhref + 1
                   && mss_rw_on(v, MSS_R_MS_HREF_UNIQUE);
     r->ndup_same = 0;
     /* the digests of this response's hrefs join the set after all of them

@@ -223,6 +223,8 @@ typedef struct {
     mss_hset_t *names_code; /* digests mixed with their status */
     unsigned int loc_gone;  /* Rewrite: locations that go (MS-LOC-CONTENT) */
     int status_gone;        /* Rewrite: MS-RESPONSE-FORM removed its status */
+    int loc_goes;           /* Rewrite: MS-LOC-STATUS removes its one
+                             * location (known before the method rules) */
     int href_added; /* Rewrite: the Request-URI went in (MS-HREF-REQUIRED) */
     apr_array_header_t *lts_late; /* Rewrite: empty lock-token-submitted
                                    * conditions before any href, 5 offsets

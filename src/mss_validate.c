@@ -2150,11 +2150,37 @@ static void drop_response(mss_validator_t *v, apr_off_t lt, apr_off_t end,
     v->dropped++;
 }
 
-/* Rewrite, the opt-in fixes at a response's end (DAVMSStrictRule ID fix,
- * --rule ID=fix), where the response's own href is one the rewriter
+/* Rewrite, MS-LOC-STATUS (N1 opt-in): will the response's one
+ * DAV:location go (no defined meaning beside its status)?  Asked before
+ * the method rules, so that a response left with its hrefs and status
+ * only is a status-form response to them (MS-HREF-UNIQUE), as a second
+ * run sees it. */
+static int loc_status_goes(mss_validator_t *v)
+{
+    const response_t *r = &v->resp;
+
+    return r->nlocation - r->loc_gone == 1 && r->loc_b > r->loc_a
+           && r->loc_a > 0 && mss_rw_on(v, MSS_R_MS_LOC_STATUS)
+           && reported(v, MSS_R_MS_LOC_STATUS)
+           && mss_rw_bytes(v, r->loc_a, r->loc_b) != NULL;
+}
+
+/* ... and its removal, with the response's edits */
+static void loc_status_fix(mss_validator_t *v)
+{
+    response_t *r = &v->resp;
+
+    if (r->loc_goes && mss_rw_bytes(v, r->loc_a, r->loc_b) != NULL) {
+        mss_rw_edit(v, mss_rw_ws_back(v, r->loc_a, 0), r->loc_b, "");
+        mss_v_mark(v, MSS_R_MS_LOC_STATUS, 0, 0, "fixed");
+        r->loc_gone++; /* (as the collapse sees it) */
+        r->children--;
+    }
+}
+
+/* Rewrite, the other opt-in fixes at a response's end (DAVMSStrictRule ID
+ * fix, --rule ID=fix), where the response's own href is one the rewriter
  * leaves as it is:
- *   - MS-LOC-STATUS (N1 opt-in): its one DAV:location goes (no defined
- *     meaning beside that status);
  *   - CM-423-ERROR (N3 opt-in): a 423 without DAV:error gets
  *     <P:error><P:lock-token-submitted><P:href>own href</P:href>
  *     </P:lock-token-submitted></P:error> before its end tag (P: the
@@ -2166,14 +2192,6 @@ static void opt_in_fixes(mss_validator_t *v, apr_off_t lt, apr_off_t end)
     const href_t *h0 =
         r->hrefs->nelts > 0 ? &APR_ARRAY_IDX(r->hrefs, 0, href_t) : NULL;
 
-    if (r->nlocation - r->loc_gone == 1 && r->loc_b > r->loc_a && r->loc_a > 0
-        && mss_rw_on(v, MSS_R_MS_LOC_STATUS) && reported(v, MSS_R_MS_LOC_STATUS)
-        && mss_rw_bytes(v, r->loc_a, r->loc_b) != NULL) {
-        mss_rw_edit(v, mss_rw_ws_back(v, r->loc_a, 0), r->loc_b, "");
-        mss_v_mark(v, MSS_R_MS_LOC_STATUS, 0, 0, "fixed");
-        r->loc_gone++; /* (as the collapse sees it) */
-        r->children--;
-    }
     if (r->out_code == 423 && r->npropstat > 0
         && mss_rw_on(v, MSS_R_CM_423_ERROR)
         && !reported(v, MSS_R_CM_423_ERROR)) {
@@ -2355,6 +2373,7 @@ static void response_edits(mss_validator_t *v)
         code = response_form_fix(v, lt);
     }
     r->out_code = code;
+    loc_status_fix(v);
     if (code > 0 && r->children == r->nhref + r->nstatus + r->npropstat
         && !r->stray && mss_method_sf_merge(v, code)
         && reported(v, MSS_R_MS_HREF_UNIQUE)) {
@@ -2584,6 +2603,7 @@ static void response_end(mss_validator_t *v)
             r->add_matches = r->nerror == 0;
         }
     }
+    r->loc_goes = v->rw != NULL && loc_status_goes(v);
     mss_method_response(v);
     if (v->rw != NULL) {
         response_edits(v);
