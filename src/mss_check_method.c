@@ -1060,12 +1060,14 @@ void mss_method_note_href(mss_validator_t *v, const char *href)
     char *k = mss_resolve_key(v->rpool, href, v->uri, &v->origin, &same);
 
     if (k != NULL) {
-        mss_hset_add(v->href_set, key_digest(k));
+        apr_uint64_t d = key_digest(k);
+
+        mss_hset_add(v->href_set, d);
         if (sf_code > 0) {
             /* listed by a status-form response with that status (its
              * other hrefs were remembered so), as a second run records
              * it */
-            sf_add(v, key_digest(k), sf_code);
+            sf_add(v, d, sf_code);
         }
         if (v->req_key != NULL
             && mss_href_scope(k, v->req_key) == MSS_SCOPE_SELF) {
