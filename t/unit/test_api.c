@@ -231,6 +231,42 @@ int main(int argc, char **argv)
         }
     }
 
+    /* digest sets across the switch from pooled to malloc'ed tables: 4,096
+     * digests fill the last pooled table (8,192 slots, 64 KiB, at most
+     * half full), the 4,097th grows it into a malloc'ed one; every digest
+     * is still there on both sides, a repeat is not new, and clearing and
+     * destroying the pool free either kind (test-asan and test-valgrind
+     * would report a leak or a double free) */
+    {
+        int kinds;
+
+        for (kinds = 0; kinds < 2; kinds++) {
+            apr_pool_t *hp;
+            mss_hset_t *hs;
+            int k;
+            int all = 1;
+            int n = kinds == 0 ? 4096 : 4097;
+
+            apr_pool_create(&hp, p);
+            hs = mss_hset_make(hp);
+            for (k = 0; k < n; k++) {
+                all &= mss_hset_add(hs, (apr_uint64_t)k * 7919 + 1) == 1;
+            }
+            for (k = 0; k < n; k++) {
+                all &= mss_hset_has(hs, (apr_uint64_t)k * 7919 + 1);
+            }
+            all &= mss_hset_add(hs, 1) == 0 && !mss_hset_has(hs, 2);
+            ok(all && mss_hset_count(hs) == (apr_size_t)n,
+               "digest set of %d: every digest found, a repeat not new", n);
+            apr_pool_clear(hp);
+            hs = mss_hset_make(hp);
+            ok(hs != NULL && mss_hset_add(hs, 5) == 1
+                   && mss_hset_count(hs) == 1,
+               "digest set of %d: the pool cleared, a new set starts empty", n);
+            apr_pool_destroy(hp);
+        }
+    }
+
     /* the fault-injection hook: the feed past fail_after bytes fails with
      * APR_ENOMEM, later feeds and finish keep failing, and nothing before
      * the fault is lost from the report */
